@@ -1,0 +1,60 @@
+"""The only way to write the audit log. Services call `audit_record` inside their transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from cqs.audit.hashing import GENESIS_HASH, event_digest
+from cqs.audit.models import AuditChainHead, AuditEvent
+
+
+def _normalise_payload(payload: dict[str, Any] | None) -> Any:
+    # Round-trip through JSON so the hash covers exactly what the database stores.
+    return json.loads(json.dumps(payload or {}, ensure_ascii=False, default=str))
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    agency_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Call inside the service's transaction."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"last_hash": GENESIS_HASH}
+        )
+        actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+        event = AuditEvent(
+            at=timezone.now().astimezone(UTC),
+            actor_id=actor_id,
+            actor_label=str(actor)[:150] if actor_id else "hệ thống",
+            action=action,
+            target_type=target._meta.label_lower if target is not None else "",
+            target_id=str(target.pk) if target is not None else "",
+            agency_id=agency_id,
+            payload=_normalise_payload(payload),
+            prev_hash=head.last_hash,
+        )
+        event.hash = event_digest(
+            prev_hash=event.prev_hash,
+            at=event.at,
+            actor_id=actor_id,
+            action=action,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            agency_id=agency_id,
+            payload=event.payload,
+        )
+        event.save(force_insert=True)
+        head.last_hash = event.hash
+        head.last_event_id = event.pk
+        head.save(update_fields=["last_hash", "last_event_id"])
+    return event

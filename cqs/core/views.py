@@ -1,0 +1,14 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    from cqs.org.selectors import positions_of
+
+    return render(request, "core/home.html", {"positions": positions_of(request.user)})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "core/csrf_failure.html", status=403)
