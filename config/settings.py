@@ -89,9 +89,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
+    {
+        "NAME": "cqs.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 10)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -99,8 +102,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "cqs.accounts.validators.CharacterClassesValidator"},
 ]
 
-# Login rate limiting (TCVN 14423 level 3 suggests locking after <= 5 failures).
+# Login rate limiting (TCVN 14423 level 3 suggests locking after <= 5 failures). A username
+# is locked after LOGIN_MAX_FAILURES consecutive failures; one client address (an office
+# behind NAT shares one) only after LOGIN_MAX_FAILURES_PER_ADDRESS. Failures further apart
+# than LOGIN_LOCKOUT_SECONDS are forgotten.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 10 * LOGIN_MAX_FAILURES)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 LANGUAGE_CODE = "vi"
@@ -149,7 +156,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Behind one trusted reverse proxy: it sets X-Forwarded-Proto and appends the client's
+# address to X-Forwarded-For (the login throttle reads the last entry).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 # Content-Security-Policy: every asset is served by the app itself; no CDN.
 CONTENT_SECURITY_POLICY = (

@@ -8,7 +8,7 @@ admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
     fieldsets = (

@@ -32,3 +32,6 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = "khóa đăng nhập"
         verbose_name_plural = "khóa đăng nhập"
+
+    def __str__(self) -> str:
+        return self.key

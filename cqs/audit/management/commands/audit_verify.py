@@ -7,7 +7,10 @@ from cqs.audit.selectors import audit_chain_verify
 
 
 class Command(BaseCommand):
-    help = "Kiểm tra chuỗi băm của nhật ký kiểm toán; báo sự kiện đầu tiên bị sửa."
+    help = (
+        "Kiểm tra chuỗi băm của nhật ký kiểm toán; báo sự kiện đầu tiên bị sửa hoặc mất. "
+        "Mã thoát 1 khi chuỗi không toàn vẹn."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
@@ -15,19 +18,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         report = audit_chain_verify()
         if options["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {"ok": report.ok, "checked": report.checked, "first_bad_id": report.first_bad_id,
-                     "reason": report.reason},
-                    ensure_ascii=False,
-                )
-            )
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
         elif report.ok:
-            self.stdout.write(f"OK: {report.checked} sự kiện, chuỗi băm toàn vẹn.")
+            self.stdout.write(self.style.SUCCESS(f"OK: {report.checked} sự kiện, chuỗi băm toàn vẹn."))
         else:
             self.stdout.write(
-                f"LỖI: sự kiện #{report.first_bad_id}: {report.reason} "
-                f"(đã kiểm {report.checked} sự kiện hợp lệ trước đó)."
+                self.style.ERROR(
+                    f"LỖI: sự kiện #{report.first_bad_id}: {report.reason} "
+                    f"(đã kiểm {report.checked} sự kiện hợp lệ trước đó)."
+                )
             )
         if not report.ok:
             raise SystemExit(1)
