@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests drive for real (Chromium for browser tests).
 # Run as root (CI is root); otherwise it prints the command for an administrator.
 set -euo pipefail
-packages=(chromium fonts-dejavu-core)
+packages=(chromium fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

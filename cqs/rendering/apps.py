@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RenderingConfig(AppConfig):
+    name = "cqs.rendering"
+    verbose_name = "Trình bày văn bản"
