@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cqs.audit",
     "cqs.org",
     "cqs.rendering",
+    "cqs.documents",
 ]
 
 MIDDLEWARE = [
