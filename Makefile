@@ -20,6 +20,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 demo: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py make_demo_pki
 	$(PY) manage.py runserver $(HOST)
 
 ## Installs what the tests need and runs the whole suite (DATABASE_URL picks PostgreSQL).

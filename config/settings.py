@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "cqs.org",
     "cqs.rendering",
     "cqs.documents",
+    "cqs.notify",
+    "cqs.signing",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +183,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Digital signatures (cqs/signing/conf.py reads these; empty means the documented default).
+SIGNING_KEY_ENCRYPTION_KEY = env_secret("SIGNING_KEY_ENCRYPTION_KEY", "")
+SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
+SIGNING_TRUSTED_CA_FILES = env_list("SIGNING_TRUSTED_CA_FILES", [])
+SIGNING_REAUTH_SECONDS = env_int("SIGNING_REAUTH_SECONDS", 300)
+
+# Documents: default handling time of a routed incoming document, in working days.
+DOCUMENT_DEFAULT_HANDLING_DAYS = env_int("DOCUMENT_DEFAULT_HANDLING_DAYS", 10)
+DOCUMENT_MAX_UPLOAD_MB = env_int("DOCUMENT_MAX_UPLOAD_MB", 50)
 
 # The demo province's place name and the province identifier used by seed_demo.
 DEMO_PROVINCE_NAME = env_str("DEMO_PROVINCE_NAME", "Sơn Hà")

@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests drive for real (Chromium for browser tests).
 # Run as root (CI is root); otherwise it prints the command for an administrator.
 set -euo pipefail
-packages=(chromium fonts-dejavu-core poppler-utils)
+packages=(chromium fonts-dejavu-core poppler-utils tesseract-ocr tesseract-ocr-vie libnss3-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
