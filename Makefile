@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1:8000
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test lint bench clean
 

@@ -422,4 +422,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m bench.generate` runs this file as `__main__`, while steps register in the
+    # importable `bench.generate` module: run that module's `main` so they are found.
+    from bench import generate
+
+    raise SystemExit(generate.main())

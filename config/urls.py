@@ -11,5 +11,6 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("tai-khoan/", include("cqs.accounts.urls")),
     path("to-chuc/", include("cqs.org.urls")),
+    path("van-ban/", include("cqs.documents.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
 
 from cqs.audit.hashing import GENESIS_HASH, event_digest
 from cqs.audit.models import CHAIN_HEAD_PK, AuditChainHead, AuditEvent
@@ -41,7 +40,9 @@ def audit_record(
         )
         actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
         event = AuditEvent(
-            at=timezone.now().astimezone(UTC),
+            # The wall clock, not django.utils.timezone.now: the audit trail records when the
+            # event was written even while a demo replays a simulated year of history.
+            at=datetime.now(tz=UTC),
             actor_id=actor_id,
             actor_label=str(actor)[:150] if actor_id else SYSTEM_ACTOR_LABEL,
             action=action,

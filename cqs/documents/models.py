@@ -10,10 +10,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cqs.core.doctypes import ADMINISTRATIVE_TYPES
+from cqs.core.doctypes import DOCUMENT_TYPES
 from cqs.org.models import Agency, Unit
 
-DOCUMENT_TYPE_CHOICES = [(t.name, t.name) for t in ADMINISTRATIVE_TYPES]
+# Every catalogued type: incoming documents are often legal documents (Nghị định, Thông tư…);
+# outgoing drafts are limited to the 29 administrative types by the drafting service.
+DOCUMENT_TYPE_CHOICES = [(t.name, t.name) for t in DOCUMENT_TYPES]
 
 
 class Direction(models.TextChoices):
@@ -58,12 +60,40 @@ class DocumentStatus(models.TextChoices):
     RELEASED = "da_phat_hanh", "Đã phát hành"
     RECALLED = "da_thu_hoi", "Đã thu hồi"
     # Incoming
+    ARRIVED = "da_den", "Đã đến, chờ vào sổ"
     REGISTERED = "da_vao_so", "Đã vào sổ"
     ROUTED = "da_phan_cong", "Đã phân công xử lý"
     IN_PROGRESS = "dang_xu_ly", "Đang xử lý"
     DONE = "hoan_thanh", "Hoàn thành"
     RETURNED = "da_tra_lai", "Đã trả lại nơi gửi"
     CANCELLED = "da_huy", "Đã hủy (bị thu hồi)"
+
+
+OUTGOING_STATUSES = (
+    DocumentStatus.DRAFT,
+    DocumentStatus.IN_REVIEW,
+    DocumentStatus.REVIEWED,
+    DocumentStatus.APPROVED,
+    DocumentStatus.RELEASED,
+    DocumentStatus.RECALLED,
+)
+INCOMING_STATUSES = (
+    DocumentStatus.ARRIVED,
+    DocumentStatus.REGISTERED,
+    DocumentStatus.ROUTED,
+    DocumentStatus.IN_PROGRESS,
+    DocumentStatus.DONE,
+    DocumentStatus.RETURNED,
+    DocumentStatus.CANCELLED,
+)
+# Incoming states that exist only once the clerk has given the document its arrival number.
+NUMBERED_INCOMING_STATUSES = (
+    DocumentStatus.REGISTERED,
+    DocumentStatus.ROUTED,
+    DocumentStatus.IN_PROGRESS,
+    DocumentStatus.DONE,
+)
+ISSUED_STATUSES = (DocumentStatus.RELEASED, DocumentStatus.RECALLED)
 
 
 class RegisterSeries(models.TextChoices):
@@ -88,6 +118,9 @@ class RegisterCounter(models.Model):
             models.UniqueConstraint(fields=["agency", "year", "series"], name="register_counter_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{RegisterSeries(self.series).label} {self.year}: {self.last_number}"
+
 
 class DocumentQuerySet(models.QuerySet["Document"]):
     def urgent_first(self) -> DocumentQuerySet:
@@ -95,7 +128,9 @@ class DocumentQuerySet(models.QuerySet["Document"]):
 
 
 class Document(models.Model):
-    owner = models.ForeignKey(Agency, verbose_name="cơ quan quản lý", on_delete=models.PROTECT, related_name="documents")
+    owner = models.ForeignKey(
+        Agency, verbose_name="cơ quan quản lý", on_delete=models.PROTECT, related_name="documents"
+    )
     direction = models.CharField("chiều", max_length=10, choices=Direction.choices)
     doc_type = models.CharField("tên loại", max_length=40, choices=DOCUMENT_TYPE_CHOICES)
     series = models.CharField("sổ", max_length=10, choices=RegisterSeries.choices, blank=True)
@@ -105,8 +140,12 @@ class Document(models.Model):
     issued_on = models.DateField("ngày ban hành", null=True, blank=True)
     place = models.CharField("địa danh", max_length=100, blank=True)
     issuing_agency = models.ForeignKey(
-        Agency, verbose_name="cơ quan ban hành (trên nền tảng)", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="issued_documents",
+        Agency,
+        verbose_name="cơ quan ban hành (trên nền tảng)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
     )
     issuing_agency_name = models.CharField("cơ quan ban hành", max_length=200)
     subject = models.CharField("trích yếu", max_length=500)
@@ -114,23 +153,45 @@ class Document(models.Model):
     urgency = models.PositiveSmallIntegerField("độ khẩn", choices=Urgency.choices, default=Urgency.NORMAL)
     secrecy = models.PositiveSmallIntegerField("độ mật", choices=Secrecy.choices, default=Secrecy.NONE)
     status = models.CharField("trạng thái", max_length=20, choices=DocumentStatus.choices)
+    # Why the document was last sent back, returned to its sender or recalled.
+    status_reason = models.TextField("lý do", blank=True)
     signer_authority = models.CharField(
         "thẩm quyền ký", max_length=5, choices=SignerAuthority.choices, blank=True
     )
     signer_title = models.CharField("chức vụ người ký", max_length=100, blank=True)
     signer_name = models.CharField("người ký", max_length=50, blank=True)
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người ký (tài khoản)", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ký (tài khoản)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     drafting_unit = models.ForeignKey(
-        Unit, verbose_name="đơn vị soạn thảo", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Unit,
+        verbose_name="đơn vị soạn thảo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     drafter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người soạn thảo", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="người soạn thảo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recipients_text = models.TextField("nơi nhận", blank=True, help_text="Mỗi dòng một nơi nhận.")
+    # Recipients of an outgoing document: agencies on the platform (they receive it at once)
+    # and, one per line, recipients outside it (paper or the later edXML exchange).
+    recipient_agencies = models.ManyToManyField(
+        Agency, verbose_name="nơi nhận trên nền tảng", blank=True, related_name="+"
+    )
+    recipients_text = models.TextField(
+        "nơi nhận ngoài nền tảng", blank=True, help_text="Mỗi dòng một nơi nhận."
+    )
     archive_line = models.CharField("dòng lưu", max_length=100, blank=True, help_text="Ví dụ: VT, VP")
     copies = models.PositiveSmallIntegerField("số lượng bản", default=1)
     page_count = models.PositiveSmallIntegerField("số trang", default=0)
@@ -145,8 +206,13 @@ class Document(models.Model):
     is_electronic = models.BooleanField("văn bản điện tử", default=True)
     is_digitally_signed = models.BooleanField("đã ký số", default=False)
     source = models.ForeignKey(
-        "self", verbose_name="văn bản đi gốc", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="received_copies", help_text="Văn bản đi trên nền tảng mà văn bản đến này nhận từ.",
+        "self",
+        verbose_name="văn bản đi gốc",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_copies",
+        help_text="Văn bản đi trên nền tảng mà văn bản đến này nhận từ.",
     )
     # Accent-folded text of the metadata and file contents, for accent-insensitive search.
     search_text = models.TextField(blank=True, editable=False)
@@ -163,6 +229,11 @@ class Document(models.Model):
         verbose_name_plural = "văn bản"
         indexes = [
             models.Index(fields=["owner", "direction", "-registered_at"], name="doc_owner_dir_reg"),
+            # An agency's lists in `urgent_first()` order: read in index order, stop at the page.
+            models.Index(
+                fields=["owner", "direction", "-urgency", "-registered_at", "-id"],
+                name="doc_owner_dir_urgent",
+            ),
             models.Index(fields=["owner", "direction", "issued_on"], name="doc_owner_dir_issued"),
             models.Index(fields=["number", "notation"], name="doc_number_notation"),
         ]
@@ -181,6 +252,20 @@ class Document(models.Model):
             # an incoming copy received over the platform can never be secret.
             models.CheckConstraint(
                 condition=~(Q(secrecy__gt=0) & Q(source__isnull=False)), name="doc_secret_never_electronic"
+            ),
+            # The workflow tables (cqs/documents/workflow.py) keep each direction in its own states.
+            models.CheckConstraint(
+                condition=(Q(direction=Direction.INCOMING) & Q(status__in=INCOMING_STATUSES))
+                | (~Q(direction=Direction.INCOMING) & Q(status__in=OUTGOING_STATUSES)),
+                name="doc_status_matches_direction",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(direction=Direction.OUTGOING) & Q(status__in=ISSUED_STATUSES) & Q(number="")),
+                name="doc_issued_has_number",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(status__in=NUMBERED_INCOMING_STATUSES) & Q(arrival_number__isnull=True)),
+                name="doc_registered_has_arrival_number",
             ),
         ]
 
@@ -221,7 +306,9 @@ class DocumentFile(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     text = models.TextField("nội dung văn bản (trích xuất/OCR)", blank=True)
     ocr_done = models.BooleanField("đã nhận dạng OCR", default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -250,35 +337,56 @@ class Assignment(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="assignments")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
         help_text="Phân công của lãnh đạo đơn vị chuyển tiếp từ phân công này.",
     )
     role = models.CharField("vai trò", max_length=10, choices=AssignmentRole.choices)
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.PROTECT)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="cán bộ", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="document_assignments",
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="document_assignments",
     )
     direction = models.TextField("ý kiến chỉ đạo", blank=True)
     deadline = models.DateField("thời hạn giải quyết", null=True, blank=True)
-    status = models.CharField(max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING)
+    status = models.CharField(
+        max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.PENDING
+    )
     progress_note = models.TextField("tiến độ", blank=True)
     reply_document = models.ForeignKey(
-        Document, verbose_name="văn bản trả lời", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="answers",
+        Document,
+        verbose_name="văn bản trả lời",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
     )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     reminders = models.PositiveSmallIntegerField("số lần đôn đốc", default=0)
+    last_chased_on = models.DateField("ngày đôn đốc gần nhất", null=True, blank=True)
 
     class Meta:
         verbose_name = "phân công xử lý"
         verbose_name_plural = "phân công xử lý"
+        indexes = [models.Index(fields=["status", "deadline"], name="assignment_open_deadline")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | Q(assignee__isnull=False), name="assignment_has_target"
-            )
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=AssignmentStatus.DONE) & Q(completed_at__isnull=False))
+                | (~Q(status=AssignmentStatus.DONE) & Q(completed_at__isnull=True)),
+                name="assignment_done_has_time",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -296,6 +404,8 @@ class DeliveryStatus(models.TextChoices):
     RETURNED = "tra_lai", "Bị trả lại"
     RECALLED = "thu_hoi", "Đã thu hồi"
     EXTERNAL_PENDING = "cho_lien_thong", "Chờ gửi liên thông (ngoài nền tảng)"
+    # Secret documents never travel electronically: every recipient gets paper.
+    PAPER = "gui_giay", "Gửi bản giấy"
 
 
 class Delivery(models.Model):
@@ -316,6 +426,13 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = "nơi nhận văn bản"
         verbose_name_plural = "nơi nhận văn bản"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "recipient"],
+                condition=Q(recipient__isnull=False),
+                name="delivery_one_per_recipient",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient_name}: {self.get_status_display()}"
@@ -332,6 +449,9 @@ class Comment(models.Model):
         verbose_name_plural = "ý kiến"
         ordering = ["created_at"]
 
+    def __str__(self) -> str:
+        return self.text[:80]
+
 
 class DocumentEvent(models.Model):
     """The document's timeline as users see it (the audit log keeps the tamper-evident copy)."""
@@ -346,6 +466,9 @@ class DocumentEvent(models.Model):
         verbose_name = "sự kiện văn bản"
         verbose_name_plural = "sự kiện văn bản"
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
 
 
 class Citation(models.Model):
@@ -363,3 +486,6 @@ class Citation(models.Model):
     class Meta:
         verbose_name = "trích dẫn"
         verbose_name_plural = "trích dẫn"
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,420 @@
+"""Document search: folding, AND semantics, filters, order, permissions, the index kept in
+sync. Runs on SQLite (FTS5, and the LIKE fallback) and on PostgreSQL (trigram index)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import count
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from cqs.documents import search
+from cqs.documents.models import Direction, Document, DocumentFile, DocumentStatus, Urgency
+from cqs.documents.search import (
+    build_search_text,
+    compose_search_text,
+    fts_match_expression,
+    query_words,
+    refresh_search_text,
+    search_documents,
+    search_page,
+)
+
+pytestmark = pytest.mark.django_db
+
+_arrival = count(1)
+
+
+def make_document(owner: Any, subject: str, **fields: Any) -> Document:
+    direction = fields.pop("direction", Direction.OUTGOING)
+    values: dict[str, Any] = {
+        "doc_type": "Công văn",
+        "issuing_agency_name": owner.name,
+        "status": DocumentStatus.DRAFT,
+        "issued_on": dt.date(2025, 8, 1),
+    }
+    if direction == Direction.INCOMING:
+        values.update(status=DocumentStatus.REGISTERED, arrival_number=next(_arrival), registered_year=2025)
+    values.update(fields)
+    document = Document.objects.create(owner=owner, direction=direction, subject=subject, **values)
+    refresh_search_text(document)
+    return document
+
+
+def found(query: str, base: Any = None, **filters: Any) -> list[int]:
+    qs = Document.objects.all() if base is None else base
+    return list(search_documents(base=qs, query=query, **filters).values_list("id", flat=True))
+
+
+@pytest.fixture(params=["index", "scan", "like"])
+def backend(request: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test through the database's index (FTS5 on SQLite, trigram on PostgreSQL) and, on
+    SQLite, through the plan for many matches (documents read in result order, each checked
+    against the matches) and through the LIKE fallback used when FTS5 is missing."""
+    if request.param != "index" and connection.vendor != "sqlite":
+        pytest.skip("SQLite-only query plans")
+    if request.param == "scan":
+        monkeypatch.setattr(search, "FTS_DRIVEN_MAX", 0)
+    if request.param == "like":
+        monkeypatch.setattr(search, "ensure_search_index", lambda using="default": False)
+    return str(request.param)
+
+
+# --- keys and queries --------------------------------------------------------------------------
+
+
+def test_search_text_is_folded_metadata_and_files(cast):
+    document = make_document(
+        cast.commune_a,
+        "Về việc Đăng ký đất đai",
+        doc_type="Kế hoạch",
+        number="12",
+        notation="KH-UBND",
+        issuing_agency_name="Ban Dân tộc tỉnh",
+        signer_name="Nông Thị Hà",
+        body="Nội dung   có\nnhiều  dòng",
+    )
+    DocumentFile.objects.create(
+        document=document, file="documents/x.pdf", original_name="x.pdf", content_type="application/pdf",
+        size=1, sha256="0" * 64, text="Phụ lục: Bảng kê ĐỒNG BÀO",
+    )  # fmt: skip
+    text = refresh_search_text(document)
+    assert text == (
+        "ke hoach 12/kh-ubnd ve viec dang ky dat dai ban dan toc tinh nong thi ha "
+        "noi dung co nhieu dong phu luc: bang ke dong bao"
+    )
+    document.refresh_from_db()
+    assert document.search_text == text == build_search_text(document)
+    assert compose_search_text("  Ấp  ", "", "Đông") == "ap dong"
+
+
+def test_query_words_and_fts_expression():
+    assert query_words("Dân TỘC, dân tộc (đăng ký)") == ["dan", "toc", "dang", "ky"]
+    assert query_words("05/KH-UBND") == ["05/kh-ubnd"]
+    assert query_words("…  _ ") == []
+    assert query_words("50%_kế") == ["50%_ke"]
+    assert len(query_words(" ".join(f"w{i}" for i in range(30)))) == search.MAX_QUERY_WORDS
+    assert fts_match_expression(["dan", "toc"]) == '"dan"* AND "toc"*'
+    assert fts_match_expression(["05/kh-ubnd"]) == '"05 kh ubnd"*'
+    assert fts_match_expression(['a"b']) == '"a b"*'
+
+
+# --- matching ----------------------------------------------------------------------------------
+
+
+def test_folding_queries_find_accented_text(cast, backend):
+    ban = make_document(cast.commune_a, "Tổng hợp ý kiến", issuing_agency_name="Ban Dân tộc tỉnh")
+    dang_ky = make_document(cast.commune_a, "V/v đăng ký kinh doanh hộ cá thể")
+    other = make_document(cast.commune_a, "Kế hoạch tiêm chủng mở rộng")
+
+    assert found("dan toc") == [ban.pk]
+    assert found("DÂN TỘC") == [ban.pk]
+    assert found("dang ky") == [dang_ky.pk]
+    assert found("Đăng Ký") == [dang_ky.pk]
+    assert found("tiem chung") == [other.pk]
+    assert found("ke hoach tiem") == [other.pk]
+
+
+def test_every_word_must_match(cast, backend):
+    kind = {"doc_type": "Thông báo"}  # "Công văn" would put "van" in every document
+    both = make_document(cast.commune_a, "Chuyển đổi số trong công tác văn thư", **kind)
+    make_document(cast.commune_a, "Chuyển giao công nghệ", **kind)
+    make_document(cast.commune_a, "Văn thư lưu trữ", **kind)
+
+    assert found("chuyen van") == [both.pk]
+    assert len(found("chuyen")) == 2
+    assert found("chuyen luu") == []
+
+
+def test_words_match_as_prefixes_of_words(cast, backend):
+    document = make_document(cast.commune_a, "Phòng, chống thiên tai năm 2025")
+    assert found("phong chong") == [document.pk]
+    assert found("thien ta") == [document.pk]
+    assert found("2025 tai") == [document.pk]
+    assert found("phong, chong;") == [document.pk]
+
+
+def test_reference_with_punctuation(cast, backend):
+    document = make_document(
+        cast.commune_a, "Báo cáo tháng", number="05", notation="BC-UBND", status=DocumentStatus.RELEASED
+    )
+    make_document(
+        cast.commune_a, "Báo cáo quý", number="06", notation="BC-UBND", status=DocumentStatus.RELEASED
+    )
+    assert found("05/BC-UBND") == [document.pk]
+    assert found("05/bc") == [document.pk]
+
+
+def test_like_path_escapes_wildcards(cast, monkeypatch):
+    monkeypatch.setattr(search, "ensure_search_index", lambda using="default": False)
+    percent = make_document(cast.commune_a, "Đạt 50%_kế hoạch")
+    make_document(cast.commune_a, "Đạt 50 xx kế hoạch")
+    assert found("50%_ke") == [percent.pk]
+    assert found("_ %") == found("")  # only punctuation: no word, so no condition
+
+
+def test_file_text_is_searched(cast, backend):
+    document = make_document(cast.commune_a, "Công văn gửi kèm phụ lục")
+    assert found("bang ke dong bao") == []
+    DocumentFile.objects.create(
+        document=document, file="documents/y.pdf", original_name="y.pdf", content_type="application/pdf",
+        size=1, sha256="1" * 64, text="BẢNG KÊ đồng bào dân tộc thiểu số",
+    )  # fmt: skip
+    refresh_search_text(document)
+    assert found("bang ke dong bao") == [document.pk]
+
+
+# --- filters, order, permissions ---------------------------------------------------------------
+
+
+def test_filters(cast, backend):
+    common = {"issuing_agency_name": "Sở Nội vụ"}
+    plan = make_document(
+        cast.commune_a,
+        "Kế hoạch cải cách hành chính",
+        doc_type="Kế hoạch",
+        issued_on=dt.date(2025, 3, 10),
+        **common,
+    )
+    incoming = make_document(
+        cast.commune_a,
+        "Cải cách hành chính: hướng dẫn",
+        direction=Direction.INCOMING,
+        doc_type="Hướng dẫn",
+        issued_on=dt.date(2025, 6, 20),
+        issuing_agency=cast.department,
+        urgency=Urgency.URGENT,
+        **common,
+    )
+    released = make_document(
+        cast.commune_a,
+        "Báo cáo cải cách hành chính",
+        doc_type="Báo cáo",
+        number="07",
+        notation="BC-UBND",
+        status=DocumentStatus.RELEASED,
+        issued_on=dt.date(2025, 9, 1),
+        **common,
+    )
+    q = "cai cach"
+    assert sorted(found(q)) == sorted([plan.pk, incoming.pk, released.pk])
+    assert found(q, doc_type="Kế hoạch") == [plan.pk]
+    assert found(q, direction=Direction.INCOMING) == [incoming.pk]
+    assert sorted(found(q, direction=Direction.OUTGOING)) == sorted([plan.pk, released.pk])
+    assert sorted(found(q, date_from=dt.date(2025, 6, 1))) == sorted([incoming.pk, released.pk])
+    assert found(q, date_from=dt.date(2025, 6, 1), date_to=dt.date(2025, 6, 30)) == [incoming.pk]
+    assert found(q, date_to=dt.date(2025, 3, 10)) == [plan.pk]
+    assert found(q, issuing_agency=cast.department) == [incoming.pk]
+    assert found(q, issuing_agency=cast.department.pk) == [incoming.pk]
+    assert found(q, status=DocumentStatus.RELEASED) == [released.pk]
+    assert found(q, urgency=Urgency.URGENT) == [incoming.pk]
+    assert found(q, urgency=Urgency.NORMAL, doc_type="Báo cáo") == [released.pk]
+    assert found("", doc_type="Hướng dẫn") == [incoming.pk]
+
+
+def test_urgent_first_then_newest(cast, backend):
+    now = timezone.now()
+    old = make_document(
+        cast.commune_a,
+        "Phòng cháy rừng (cũ)",
+        direction=Direction.INCOMING,
+        registered_at=now - dt.timedelta(days=9),
+    )
+    new = make_document(
+        cast.commune_a, "Phòng cháy rừng (mới)", direction=Direction.INCOMING, registered_at=now
+    )
+    urgent_old = make_document(
+        cast.commune_a,
+        "Phòng cháy rừng (khẩn)",
+        direction=Direction.INCOMING,
+        registered_at=now - dt.timedelta(days=30),
+        urgency=Urgency.URGENT,
+    )
+    flash = make_document(
+        cast.commune_a,
+        "Phòng cháy rừng (hỏa tốc)",
+        direction=Direction.INCOMING,
+        registered_at=now - dt.timedelta(days=60),
+        urgency=Urgency.FLASH,
+    )
+    draft = make_document(cast.commune_a, "Phòng cháy rừng (dự thảo, chưa vào sổ)")
+    assert found("phong chay rung") == [flash.pk, urgent_old.pk, new.pk, old.pk, draft.pk]
+
+
+def test_results_never_leave_the_base_queryset(cast, backend):
+    mine = make_document(cast.commune_a, "Đăng ký đất đai xã An Lạc")
+    theirs = make_document(cast.commune_b, "Đăng ký đất đai xã Bình Yên")
+    base_a = Document.objects.filter(owner=cast.commune_a)
+    assert found("dang ky dat", base=base_a) == [mine.pk]
+    assert found("binh yen", base=base_a) == []
+    assert found("", base=base_a) == [mine.pk]
+    assert found("dang ky", base=Document.objects.filter(owner=cast.commune_b)) == [theirs.pk]
+    assert found("dang ky", base=Document.objects.none()) == []
+
+
+def test_results_respect_visible_documents(cast, backend):
+    from cqs.documents.permissions import visible_documents
+
+    mine = make_document(cast.commune_a, "Đăng ký đất đai xã An Lạc")
+    theirs = make_document(cast.commune_b, "Đăng ký đất đai xã Bình Yên")
+    seen_by_b = found("dang ky dat", base=visible_documents(cast.clerk_b))
+    assert mine.pk not in seen_by_b
+    assert theirs.pk in seen_by_b
+
+
+# --- the index follows the documents ----------------------------------------------------------
+
+
+def test_index_follows_updates_and_deletes(cast, backend):
+    document = make_document(cast.commune_a, "Tiêm chủng mở rộng")
+    assert found("tiem chung") == [document.pk]
+
+    document.subject = "Phòng, chống dịch sốt xuất huyết"
+    document.save()
+    refresh_search_text(document)
+    assert found("tiem chung") == []
+    assert found("sot xuat") == [document.pk]
+
+    Document.objects.filter(pk=document.pk).update(search_text=compose_search_text("Nước sạch nông thôn"))
+    assert found("sot xuat") == []
+    assert found("nuoc sach") == [document.pk]
+
+    Document.objects.filter(pk=document.pk).delete()
+    assert found("nuoc sach") == []
+
+
+def test_bulk_created_documents_are_indexed(cast, backend):
+    Document.objects.bulk_create(
+        [
+            Document(
+                owner=cast.commune_a,
+                direction=Direction.OUTGOING,
+                doc_type="Thông báo",
+                subject=f"Lịch tiếp công dân tháng {month}",
+                issuing_agency_name=cast.commune_a.name,
+                status=DocumentStatus.DRAFT,
+                search_text=compose_search_text("Thông báo", f"Lịch tiếp công dân tháng {month}"),
+            )
+            for month in range(1, 4)
+        ]
+    )
+    assert len(found("tiep cong dan")) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 and its triggers exist on SQLite only")
+def test_fts_table_matches_documents_on_sqlite(cast, monkeypatch):
+    make_document(cast.commune_a, "Một")
+    doomed = make_document(cast.commune_a, "Hai")
+    doomed.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
+        )
+        cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE}")
+        assert cursor.fetchone()[0] == Document.objects.count()
+    sql = str(search_documents(base=Document.objects.all(), query="mot").query)
+    assert f'"documents_document"."id" IN (SELECT rowid FROM {search.FTS_TABLE} WHERE' in sql
+    monkeypatch.setattr(search, "FTS_DRIVEN_MAX", 0)
+    sql = str(search_documents(base=Document.objects.all(), query="mot").query)
+    assert f'+"documents_document".id IN (SELECT rowid FROM {search.FTS_TABLE} WHERE' in sql
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="only SQLite rebuilds tables (and drops triggers) to alter them"
+)
+def test_missing_triggers_are_repaired(cast):
+    before = make_document(cast.commune_a, "Khuyến công năm nay")
+    with connection.cursor() as cursor:
+        for name in search._FTS_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    search._fts_ready.clear()
+    # Written while the triggers are missing: invisible to FTS until the repair rebuilds it.
+    during = Document.objects.create(
+        owner=cast.commune_a,
+        direction=Direction.OUTGOING,
+        doc_type="Công văn",
+        subject="Khuyến công năm sau",
+        issuing_agency_name="x",
+        status=DocumentStatus.DRAFT,
+        search_text="cong van khuyen cong nam sau",
+    )
+    search.repair_search_index_after_migrate(apps.get_app_config("documents"), using="default")
+    assert sorted(found("khuyen cong")) == sorted([before.pk, during.pk])
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {search.FTS_TABLE}_ai")
+    search._fts_ready.clear()
+    assert search.ensure_search_index() is True  # the first search of a connection repairs too
+    after = make_document(cast.commune_a, "Khuyến công mới")
+    assert after.pk in found("khuyen cong")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only")
+def test_trigram_index_serves_the_query_on_postgresql(cast):
+    make_document(cast.commune_a, "Chuyển đổi số")
+    qs = search_documents(base=Document.objects.all(), query="chuyen doi")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = qs.explain()
+    assert search.PG_TRIGRAM_INDEX in plan
+    assert "search_text ~~ '%chuyen%'" in plan and "upper" not in plan.lower()  # LIKE on the column itself
+
+
+# --- pages and capped counts -------------------------------------------------------------------
+
+
+def test_search_page_counts_up_to_the_cap(cast, backend):
+    for i in range(7):
+        make_document(cast.commune_a, f"Giấy mời họp số {i}", doc_type="Giấy mời")
+    results = search_documents(base=Document.objects.all(), query="giay moi")
+
+    page = search_page(results, per_page=5)
+    assert (len(page.documents), page.total, page.total_capped, page.has_next) == (5, 7, False, True)
+    assert page.total_text == "7 kết quả"
+
+    capped = search_page(results, per_page=2, count_cap=3)
+    assert (capped.total, capped.total_capped, capped.has_next) == (3, True, True)
+    assert capped.total_text == "hơn 3 kết quả"
+    assert search_page(results, page=4, per_page=2, count_cap=3).documents == list(results)[6:]
+
+    assert search_page(search_documents(base=Document.objects.all(), query="khong co")).total_text == (
+        "Không có kết quả"
+    )
+    big = search.SearchPage(documents=[], number=1, per_page=50, total=1000, total_capped=True)
+    assert big.total_text == "hơn 1.000 kết quả"
+    with pytest.raises(ValueError):
+        search_page(results, page=0)
+
+
+def test_count_that_runs_out_of_time_reports_what_the_page_proves(cast, monkeypatch):
+    for i in range(4):
+        make_document(cast.commune_a, f"Thông báo lịch trực {i}", doc_type="Thông báo")
+    results: QuerySet[Document]
+    if connection.vendor == "postgresql":
+        # pg_sleep in every counted row makes the count overrun a 1 ms budget.
+        results = search_documents(base=Document.objects.all(), query="lich truc").annotate(
+            nap=RawSQL("pg_sleep(0.05)", [])
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            (before,) = cursor.fetchone()
+    else:
+        monkeypatch.setattr(search, "PROGRESS_STEPS", 1)
+        results = search_documents(base=Document.objects.all(), query="lich truc")
+    page = search_page(results, per_page=2, count_budget_ms=0.001)
+    assert (len(page.documents), page.total, page.total_capped, page.has_next) == (2, 2, True, True)
+    assert page.total_text == "hơn 2 kết quả"
+    # The connection is still usable and, on PostgreSQL, the timeout is back as it was.
+    assert search_page(results, per_page=2, count_budget_ms=None).total == 4
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == before
+    assert search_page(results, per_page=2, count_budget_ms=10_000).total == 4

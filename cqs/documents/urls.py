@@ -1,0 +1,49 @@
+"""URLs of the document screens, mounted at /van-ban/ (Vietnamese paths, English names)."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from cqs.documents.views import detail, incoming, outgoing, registers, search, work
+
+app_name = "documents"
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="documents:incoming", permanent=False), name="index"),
+    # Incoming
+    path("den/", incoming.incoming_list, name="incoming"),
+    path("den/dang-ky/", incoming.incoming_register_view, name="incoming_register"),
+    path("den/vao-so/", incoming.bulk_register, name="incoming_bulk_register"),
+    # Outgoing
+    path("di/", outgoing.outgoing_list, name="outgoing"),
+    path("di/soan-thao/", outgoing.outgoing_draft, name="outgoing_draft"),
+    path("di/phat-hanh/", outgoing.bulk_release, name="outgoing_bulk_release"),
+    # My work and follow-up
+    path("viec-cua-toi/", work.my_work, name="my_work"),
+    path("viec-cua-toi/da-xem/", work.bulk_acknowledge, name="bulk_acknowledge"),
+    path("don-doc/", work.follow_up, name="follow_up"),
+    path("don-doc/gui/", work.bulk_chase, name="bulk_chase"),
+    # Registers and search
+    path("so/", registers.register_page, name="registers"),
+    path("so/tai-ve.<str:fmt>", registers.register_download, name="register_download"),
+    path("tim-kiem/", search.search, name="search"),
+    # One document
+    path("<int:document_id>/", detail.document_detail, name="detail"),
+    path("<int:document_id>/tep/<int:file_id>/", detail.file_download, name="file_download"),
+    path("<int:document_id>/tep/<int:file_id>/xem/", detail.file_preview, name="file_preview"),
+    path("<int:document_id>/tai-ve.<str:fmt>", detail.document_export, name="export"),
+    path("<int:document_id>/dinh-kem/", detail.attach, name="attach"),
+    path("<int:document_id>/vao-so/", incoming.register_arrived, name="register_arrived"),
+    path("<int:document_id>/phan-cong/", detail.route, name="route"),
+    path("<int:document_id>/tra-lai/", detail.return_document, name="return"),
+    path("<int:document_id>/phan-cong/<int:assignment_id>/chuyen/", detail.forward, name="forward"),
+    path("<int:document_id>/phan-cong/<int:assignment_id>/tien-do/", detail.progress, name="progress"),
+    path("<int:document_id>/phan-cong/<int:assignment_id>/hoan-thanh/", detail.complete, name="complete"),
+    path("<int:document_id>/phan-cong/<int:assignment_id>/don-doc/", detail.chase, name="chase"),
+    path("<int:document_id>/sua/", outgoing.outgoing_edit, name="outgoing_edit"),
+    path("<int:document_id>/trinh/", outgoing.submit, name="submit"),
+    path("<int:document_id>/duyet/", outgoing.review, name="review"),
+    path("<int:document_id>/ky-duyet/", outgoing.approve, name="approve"),
+    path("<int:document_id>/tra-lai-du-thao/", outgoing.send_back, name="send_back"),
+    path("<int:document_id>/phat-hanh/", outgoing.release, name="release"),
+    path("<int:document_id>/thu-hoi/", outgoing.recall, name="recall"),
+    path("<int:document_id>/gop-y/", outgoing.comment, name="comment"),
+]
