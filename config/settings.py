@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "cqs.documents",
     "cqs.notify",
     "cqs.signing",
+    "cqs.onestop",
+    "cqs.portal",
+    "cqs.worklist",
+    "cqs.reporting",
 ]
 
 MIDDLEWARE = [

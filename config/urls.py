@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.api import api
 from cqs.core import views as core_views
 
 admin.site.site_header = "Chính quyền số — Quản trị hệ thống"
@@ -12,5 +13,10 @@ urlpatterns = [
     path("tai-khoan/", include("cqs.accounts.urls")),
     path("to-chuc/", include("cqs.org.urls")),
     path("van-ban/", include("cqs.documents.urls")),
+    path("mot-cua/", include("cqs.onestop.urls")),
+    path("dich-vu-cong/", include("cqs.portal.urls")),
+    path("nhiem-vu/", include("cqs.worklist.urls")),
+    path("bao-cao/", include("cqs.reporting.urls")),
+    path("api/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

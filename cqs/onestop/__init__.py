@@ -1,0 +1,1 @@
+"""Một cửa điện tử: Thủ tục hành chính, hồ sơ một cửa."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OnestopConfig(AppConfig):
+    name = "cqs.onestop"
+    verbose_name = "Một cửa điện tử"

@@ -1,0 +1,1 @@
+"""Models of Một cửa điện tử (filled in by the module)."""

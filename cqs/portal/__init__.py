@@ -1,0 +1,1 @@
+"""Cổng dịch vụ công: Cổng dịch vụ công cho người dân."""

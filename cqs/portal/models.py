@@ -1,0 +1,1 @@
+"""Models of Cổng dịch vụ công (filled in by the module)."""

@@ -1,0 +1,1 @@
+"""Models of Hệ thống thông tin báo cáo (filled in by the module)."""

@@ -1,0 +1,1 @@
+"""Theo dõi nhiệm vụ: Nhiệm vụ do lãnh đạo giao."""

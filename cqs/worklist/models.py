@@ -1,0 +1,1 @@
+"""Models of Theo dõi nhiệm vụ (filled in by the module)."""
