@@ -35,12 +35,21 @@ from typing import Any
 from unittest import mock
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone
 
 from cqs.core.workcalendar import VN_TZ, add_working_days, get_calendar
 from cqs.documents.files import attach_file
 from cqs.documents.links import link_citations
-from cqs.documents.models import Assignment, AssignmentStatus, Document, DocumentStatus, Secrecy, Urgency
+from cqs.documents.models import (
+    Assignment,
+    AssignmentStatus,
+    Direction,
+    Document,
+    DocumentStatus,
+    Secrecy,
+    Urgency,
+)
 from cqs.documents.render import document_pdf
 from cqs.documents.services import (
     RouteTarget,
@@ -980,3 +989,95 @@ def seed_documents(ctx: DemoContext) -> None:
 
 if seed_documents not in DEMO_STEPS:
     DEMO_STEPS.append(seed_documents)
+
+
+# ---------------------------------------------------------------------------- ký số
+# The demo PKI is made by `make_demo_pki`, after `seed_demo`: once it exists, each demo agency
+# gets three documents of today that show the signing flow — one approved and waiting for
+# the leader's signature, one signed and waiting for the clerk, and one released with both
+# signatures to another demo agency, whose clerk finds it waiting with "two valid signatures".
+# Idempotent: a document whose subject exists is not made again.
+
+SIGNING_SUBJECTS = (
+    ("Kế hoạch", "Triển khai ký số văn bản điện tử trên Hệ thống quản lý văn bản năm {nam}"),
+    ("Công văn", "Về việc rà soát chứng thư số của lãnh đạo và văn thư cơ quan năm {nam}"),
+    ("Báo cáo", "Kết quả gửi, nhận văn bản điện tử có chữ ký số tháng {thang} năm {nam}"),
+)
+
+
+def _demo_person(username: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
+def _signing_staff(office: Office) -> tuple[Agency, Any, Any, Any, Unit] | None:
+    """The agency, leader, clerk and officer (and the officer's unit) of a demo office, or None."""
+    people = [_demo_person(f"{role}.{office.slug}") for role in ("lanhdao", "vanthu", "chuyenvien")]
+    if any(p is None for p in people):
+        return None
+    leader, clerk, officer = people
+    position = (
+        Position.objects.current(timezone.localdate())
+        .filter(user=officer, unit__isnull=False)
+        .select_related("agency", "unit")
+        .first()
+    )
+    if position is None or position.unit is None:
+        return None
+    return position.agency, leader, clerk, officer, position.unit
+
+
+def sign_demo_documents() -> str:
+    """The AFTER_PKI_STEPS step: the signing flow's documents for each demo agency (see above)."""
+    from cqs.documents.services.signing import document_sign
+
+    today = timezone.localdate()
+    period = _period(today)
+    agencies = {}
+    for office in OFFICES:
+        found = _signing_staff(office)
+        if found is not None:
+            agencies[office.key] = found
+    made = 0
+    for office in OFFICES:
+        if office.key not in agencies:
+            continue
+        agency, leader, clerk, officer, unit = agencies[office.key]
+        recipient = next((agencies[k][0] for k in office.sends_to if k in agencies), None)
+        for stage, (doc_type, template) in enumerate(SIGNING_SUBJECTS):
+            subject = template.format(**period)
+            if Document.objects.filter(owner=agency, subject=subject, direction=Direction.OUTGOING).exists():
+                continue
+            data = {
+                "doc_type": doc_type,
+                "subject": subject,
+                "body": f"{agency.name} thông báo các nội dung sau:\n" + "\n".join(DEFAULT_SECTIONS),
+                "drafting_unit": unit,
+                "recipient_agencies": [recipient] if recipient is not None else [],
+                "recipients_text": "\n".join(office.outside[:1]),
+                "signer": leader,
+                "signer_authority": "TM." if "UBND" in agency.notation else "",
+                "archive_line": f"VT, {unit.notation}",
+            }
+            with transaction.atomic():  # all of a document's steps, or none
+                document = outgoing_draft_create(by=officer, owner=agency, data=data)
+                outgoing_submit(by=officer, document=document)
+                outgoing_review(by=leader, document=document, approve=True, note="")
+                outgoing_approve(by=leader, document=document, approve=True, note="Đồng ý ban hành.")
+                if stage >= 1:
+                    document_sign(by=leader, document=document, reauth_ok=True)
+                if stage >= 2:
+                    outgoing_release(by=clerk, document=document, reauth_ok=True)
+            made += 1
+    return f"Văn bản mẫu của luồng ký số: tạo {made} văn bản." if made else ""
+
+
+def _register_signing_step() -> None:
+    from cqs.signing.demo import AFTER_PKI_STEPS
+
+    if sign_demo_documents not in AFTER_PKI_STEPS:
+        AFTER_PKI_STEPS.append(sign_demo_documents)
+
+
+_register_signing_step()

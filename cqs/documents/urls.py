@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from cqs.documents.views import detail, incoming, outgoing, registers, search, work
+from cqs.documents.views import detail, incoming, outgoing, registers, search, signing, work
 
 app_name = "documents"
 urlpatterns = [
@@ -16,6 +16,10 @@ urlpatterns = [
     path("di/", outgoing.outgoing_list, name="outgoing"),
     path("di/soan-thao/", outgoing.outgoing_draft, name="outgoing_draft"),
     path("di/phat-hanh/", outgoing.bulk_release, name="outgoing_bulk_release"),
+    # Digital signatures: bulk signing with its progress
+    path("ky-so/", signing.bulk_sign, name="bulk_sign"),
+    path("ky-so/<int:job_id>/", signing.bulk_job, name="bulk_job"),
+    path("ky-so/<int:job_id>/tiep/", signing.bulk_step, name="bulk_step"),
     # My work and follow-up
     path("viec-cua-toi/", work.my_work, name="my_work"),
     path("viec-cua-toi/da-xem/", work.bulk_acknowledge, name="bulk_acknowledge"),
@@ -43,7 +47,10 @@ urlpatterns = [
     path("<int:document_id>/duyet/", outgoing.review, name="review"),
     path("<int:document_id>/ky-duyet/", outgoing.approve, name="approve"),
     path("<int:document_id>/tra-lai-du-thao/", outgoing.send_back, name="send_back"),
-    path("<int:document_id>/phat-hanh/", outgoing.release, name="release"),
+    # A digitally signed document is released with the agency's signature; others as usual.
+    path("<int:document_id>/phat-hanh/", signing.release, name="release"),
+    path("<int:document_id>/chu-ky-so/", signing.signature_panel, name="signatures"),
+    path("<int:document_id>/ky-so/", signing.sign, name="sign"),
     path("<int:document_id>/thu-hoi/", outgoing.recall, name="recall"),
     path("<int:document_id>/gop-y/", outgoing.comment, name="comment"),
 ]

@@ -8,6 +8,7 @@ Never use these keys for real documents: the CA is a test CA that no one else tr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -24,11 +25,21 @@ from cqs.signing.models import Certificate, CertificateKind, TrustAnchor
 from cqs.signing.pki import IssuedCertificate, KeyType, issue_ca, issue_signing_certificate, subject_name
 from cqs.signing.services import active_image, add_trust_anchor, save_signature_image, store_certificate
 
-__all__ = ["DEMO_ROOT_NAME", "DemoPkiReport", "ensure_demo_pki"]
+__all__ = ["AFTER_PKI_STEPS", "DEMO_ROOT_NAME", "DemoPkiReport", "ensure_demo_pki", "run_after_pki"]
 
 DEMO_ROOT_NAME = "CA Chính quyền số thử nghiệm"
 DEMO_ORGANIZATION = "Chính quyền số (thử nghiệm)"
 _RENEW_BEFORE = timedelta(days=30)
+
+
+#: Steps other apps add (from their ``AppConfig.ready``) to run once the demo PKI exists, such
+#: as signing the demo documents: `make demo` runs ``seed_demo`` before ``make_demo_pki``.
+#: A step returns a line for the command's report, or "" when it changed nothing.
+AFTER_PKI_STEPS: list[Callable[[], str]] = []
+
+
+def run_after_pki() -> list[str]:
+    return [line for line in (step() for step in AFTER_PKI_STEPS) if line]
 
 
 @dataclass

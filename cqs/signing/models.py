@@ -324,3 +324,134 @@ class SignatureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} — {self.field_name} — {self.sha256_after[:12]}"
+
+
+class OverallVerdict(models.TextChoices):
+    """The verdict of a whole file: the worst of its signatures' verdicts."""
+
+    VALID = "hop_le", "Hợp lệ"
+    INDETERMINATE = "khong_xac_dinh", "Chưa xác định"
+    INVALID = "khong_hop_le", "Không hợp lệ"
+    UNSIGNED = "khong_co", "Không có chữ ký số"
+
+
+class FileVerification(models.Model):
+    """The signatures of one stored document file as checked at one moment.
+
+    The file's bytes never change, so a verdict stays true of them; it is checked again when
+    the document is registered (the trust store may have changed meanwhile) and the latest
+    row is what the document page shows.
+    """
+
+    document_file = models.ForeignKey(
+        "documents.DocumentFile",
+        verbose_name="tệp văn bản",
+        on_delete=models.CASCADE,
+        related_name="verifications",
+    )
+    sha256 = models.CharField("SHA-256 của tệp", max_length=64)
+    verdict = models.CharField("kết luận", max_length=16, choices=OverallVerdict.choices)
+    signature_count = models.PositiveSmallIntegerField("số chữ ký")
+    valid_count = models.PositiveSmallIntegerField("số chữ ký hợp lệ")
+    signatures = models.JSONField("kết quả từng chữ ký", default=list)
+    summary = models.CharField("tóm tắt", max_length=500)
+    checked_at = models.DateTimeField("thời điểm kiểm tra")
+
+    class Meta:
+        verbose_name = "kết quả kiểm tra chữ ký số"
+        verbose_name_plural = "kết quả kiểm tra chữ ký số"
+        ordering = ["-checked_at", "-pk"]
+        indexes = [models.Index(fields=["document_file", "-checked_at"], name="signing_verif_file_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} — {self.summary[:80]}"
+
+
+class SignedFile(models.Model):
+    """A document file that is a signed revision of another one (or of a rendering of the
+    document): which signature made it. The source's bytes stay as they were."""
+
+    document_file = models.OneToOneField(
+        "documents.DocumentFile",
+        verbose_name="tệp đã ký",
+        on_delete=models.CASCADE,
+        related_name="signed_revision",
+    )
+    source_file = models.ForeignKey(
+        "documents.DocumentFile",
+        verbose_name="tệp trước khi ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_revisions",
+    )
+    record = models.OneToOneField(
+        SignatureRecord, verbose_name="bản ghi ký số", on_delete=models.PROTECT, related_name="signed_file"
+    )
+    purpose = models.CharField("loại chữ ký", max_length=10, choices=SignaturePurpose.choices)
+    created_at = models.DateTimeField("thời điểm ký", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tệp ký số"
+        verbose_name_plural = "tệp ký số"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {self.document_file_id}"
+
+
+class BulkJobStatus(models.TextChoices):
+    RUNNING = "dang_ky", "Đang ký"
+    DONE = "xong", "Đã xong"
+
+
+class BulkSigningJob(models.Model):
+    """A bulk signing started on the screen: the documents, and each one's outcome.
+
+    The work is done step by step by the requests that poll its progress (no worker is needed
+    in the embedded default); each document is signed in its own transaction.
+    """
+
+    class Mode(models.TextChoices):
+        LEADER = "lanh_dao", "Lãnh đạo ký số"
+        RELEASE = "phat_hanh", "Văn thư phát hành, ký số cơ quan"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người ký", on_delete=models.PROTECT, related_name="+"
+    )
+    mode = models.CharField("loại", max_length=10, choices=Mode.choices)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=BulkJobStatus.choices, default=BulkJobStatus.RUNNING
+    )
+    # [{"document": id, "label": "…", "state": "cho|ok|loi", "message": "…"}, …] in signing order.
+    items = models.JSONField("văn bản", default=list)
+    created_at = models.DateTimeField("thời điểm bắt đầu", auto_now_add=True)
+    finished_at = models.DateTimeField("thời điểm xong", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lượt ký số hàng loạt"
+        verbose_name_plural = "lượt ký số hàng loạt"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} — {len(self.items)} văn bản"
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for item in self.items if item.get("state") != "cho")
+
+    @property
+    def succeeded(self) -> int:
+        return sum(1 for item in self.items if item.get("state") == "ok")
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for item in self.items if item.get("state") == "loi")
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.items else round(100 * self.done / self.total)

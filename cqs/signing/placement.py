@@ -10,8 +10,15 @@ columns. `tests/test_placement.py` checks the boxes against the words poppler fi
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import tempfile
 from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
 
+from pyhanko.pdf_utils.reader import PdfFileReader
 from reportlab.lib.units import mm
 
 from cqs.rendering import layout as L
@@ -27,6 +34,7 @@ __all__ = [
     "TextFieldSpec",
     "field_placement_for",
     "release_texts",
+    "uploaded_placement",
 ]
 
 NUMBER_FIELD = "so_van_ban"
@@ -99,3 +107,93 @@ def release_texts(doc: OfficialDocument) -> tuple[str, str]:
     if not doc.number or doc.issued_on is None:
         raise ValueError("the document needs its number and issue date")
     return L.number_line(doc), L.place_date_line(doc)
+
+
+# ----------------------------------------------------------------------------- uploaded PDFs
+# A PDF drafted elsewhere (Word, another system) has no layout we know. Its signature goes
+# below the last line of text on its last page, in the right half, when there is room (else
+# it is invisible); the number and date fields go in the top margin of page 1, right side,
+# where Decree 30 puts nothing and an attachment's signature goes (PL I §II.8).
+
+UPLOADED_BOX_WIDTH_PT = 80 * mm
+UPLOADED_BOX_HEIGHT_PT = 32 * mm
+UPLOADED_FIELD_PT = 11.0
+_BOTTOM_MARGIN_PT = 15 * mm
+_RIGHT_MARGIN_PT = 15 * mm
+_TOP_MARGIN_PT = 4 * mm
+_GAP_PT = 6.0
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">')
+
+
+@dataclass(frozen=True)
+class UploadedPlacement:
+    box: SignatureBox | None
+    fields: FieldPlacement
+
+
+def _page_sizes(pdf: bytes) -> list[tuple[float, float, float, float]]:
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    sizes = []
+    for index in range(int(reader.root["/Pages"]["/Count"])):
+        page = reader.find_page_for_modification(index)[0].get_object()  # type: ignore[no-untyped-call]
+        node = page
+        box = None
+        while node is not None and box is None:
+            box = node.get("/CropBox") or node.get("/MediaBox")
+            node = node.get("/Parent")
+        if box is None:
+            raise ValueError("page without MediaBox")
+        x0, y0, x1, y1 = (float(v) for v in box)
+        sizes.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    return sizes
+
+
+def _lowest_text_top(pdf: bytes, page: int, height: float) -> float | None:
+    """The PDF y (from the bottom) of the lowest word's bottom on `page`, by poppler; None if blank."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "draft.pdf"
+        path.write_bytes(pdf)
+        command = [tool, "-bbox", "-f", str(page), "-l", str(page), str(path), "-"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    bottoms = [float(match.group(4)) for match in _WORD.finditer(result.stdout)]
+    return height - max(bottoms) if bottoms else None
+
+
+def uploaded_placement(pdf: bytes) -> UploadedPlacement:
+    """Where the leader's signature and the number/date fields go on an uploaded PDF draft."""
+    sizes = _page_sizes(pdf)
+    last = len(sizes)
+    x0, y0, x1, y1 = sizes[-1]
+    lowest = _lowest_text_top(pdf, last, y1 - y0)
+    top = (y1 - _GAP_PT) if lowest is None else (y0 + lowest - _GAP_PT)
+    box: SignatureBox | None = None
+    if top - UPLOADED_BOX_HEIGHT_PT >= y0 + _BOTTOM_MARGIN_PT:
+        right = x1 - _RIGHT_MARGIN_PT
+        box = SignatureBox(last, right - UPLOADED_BOX_WIDTH_PT, top - UPLOADED_BOX_HEIGHT_PT, right, top)
+    fx0, _fy0, fx1, fy1 = sizes[0]
+    width = min(95 * mm, (fx1 - fx0) / 2)
+    right = fx1 - _RIGHT_MARGIN_PT
+    leading = UPLOADED_FIELD_PT * L.LINE_HEIGHT_EM + 2 * FIELD_PAD_PT
+    number_top = fy1 - _TOP_MARGIN_PT
+    date_top = number_top - leading
+    return UploadedPlacement(
+        box=box,
+        fields=FieldPlacement(
+            number=TextFieldSpec(
+                NUMBER_FIELD,
+                SignatureBox(1, right - width, number_top - leading, right, number_top),
+                UPLOADED_FIELD_PT,
+                tooltip="Số, ký hiệu văn bản (Văn thư ghi khi phát hành)",
+            ),
+            date=TextFieldSpec(
+                DATE_FIELD,
+                SignatureBox(1, right - width, date_top - leading, right, date_top),
+                UPLOADED_FIELD_PT,
+                italic=True,
+                tooltip="Địa danh, ngày tháng năm ban hành (Văn thư ghi khi phát hành)",
+            ),
+        ),
+    )

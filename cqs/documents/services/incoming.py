@@ -38,6 +38,7 @@ from cqs.documents.services._common import (
 )
 from cqs.documents.services.delivery import delivery_sync
 from cqs.documents.services.numbering import format_number, incoming_series, next_number, register_year
+from cqs.documents.services.signing import verify_registered
 from cqs.documents.workflow import require_initial, require_transition
 from cqs.org.models import Agency
 
@@ -237,6 +238,8 @@ def incoming_register(
             },
         )
         _attach_uploads(by=by, document=document, prepared=prepared)
+        # Every signature of the PDFs is checked and the verdict kept (cqs.signing.verify).
+        verify_registered(by=by, document=document)
     return document
 
 
@@ -271,6 +274,7 @@ def incoming_register_arrived(*, by: Any, document: Document, confirm_duplicate:
         document.status = DocumentStatus.REGISTERED
         check_fields(document)
         document.save()
+        verify_registered(by=by, document=document)
         delivery_sync(document)
         _present(document, by)
         record(

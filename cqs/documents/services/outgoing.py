@@ -64,8 +64,10 @@ from cqs.documents.services._common import (
 )
 from cqs.documents.services.delivery import delivery_sync
 from cqs.documents.services.numbering import build_notation, format_number, next_number, outgoing_series
+from cqs.documents.services.signing import leader_revision, release_signatures, verify_delivered
 from cqs.documents.workflow import can_transition, require_transition
 from cqs.org.models import Agency, Position, Role, Unit
+from cqs.signing.reauth import ReauthRequired
 
 OUTGOING_FIELDS = (
     "doc_type",
@@ -466,7 +468,11 @@ def _copy_for(document: Document, recipient: Agency, *, by: Any, now: Any) -> Do
             ocr_done=f.ocr_done,
             uploaded_by=f.uploaded_by,
         )
-        for f in document.files.filter(kind__in=DELIVERED_FILE_KINDS).order_by("id")
+        # A file superseded by its signed revision stays with the sender: recipients get
+        # the signed bytes only (cqs.documents.services.signing).
+        for f in document.files.filter(kind__in=DELIVERED_FILE_KINDS, signed_revisions__isnull=True).order_by(
+            "id"
+        )
     )
     refresh_search_text(copy)
     link_citations(copy)
@@ -511,9 +517,17 @@ def _deliver(document: Document, *, by: Any, now: Any) -> list[Delivery]:
     return Delivery.objects.bulk_create(deliveries)
 
 
-def outgoing_release(*, by: Any, document: Document, released_on: date | None = None) -> Document:
+def outgoing_release(
+    *, by: Any, document: Document, released_on: date | None = None, reauth_ok: bool = False
+) -> Document:
     """The clerk releases an approved document: number (gapless per agency, year and series),
-    notation, date, the outgoing register, and delivery to every recipient."""
+    notation, date, the outgoing register, and delivery to every recipient.
+
+    A document the signer has signed digitally is released digitally: the number and date
+    are written into its form fields and the agency's signature applied before delivery
+    (`cqs.documents.services.signing.release_signatures`), which needs the clerk's recent
+    password confirmation (`reauth_ok`); any failure there leaves the document unreleased.
+    """
     today = local_today()
     released_on = released_on or today
     if released_on > today:
@@ -522,6 +536,9 @@ def outgoing_release(*, by: Any, document: Document, released_on: date | None = 
         lock(document)
         require(can_release(by, document), "Chỉ văn thư của cơ quan mới phát hành văn bản.")
         require_transition(document, DocumentStatus.RELEASED)
+        revision = leader_revision(document)
+        if revision is not None and not reauth_ok:
+            raise ReauthRequired()
         notation = build_notation(
             doc_type=document.doc_type, agency=document.owner, drafting_unit=document.drafting_unit
         )
@@ -540,7 +557,10 @@ def outgoing_release(*, by: Any, document: Document, released_on: date | None = 
         document.status_reason = ""
         check_fields(document)
         document.save()
+        if revision is not None:
+            release_signatures(by=by, document=document, revision=revision, reauth_ok=reauth_ok)
         deliveries = _deliver(document, by=by, now=now)
+        verify_delivered(deliveries)
         refresh_search_text(document)
         link_citations(document)
         relink_citations_to(document)
@@ -566,6 +586,7 @@ def outgoing_release(*, by: Any, document: Document, released_on: date | None = 
                 "year": released_on.year,
                 "issued_on": released_on,
                 "deliveries": [d.pk for d in deliveries],
+                "digitally_signed": document.is_digitally_signed,
             },
         )
     return document

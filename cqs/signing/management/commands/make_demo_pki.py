@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from cqs.signing.demo import DEMO_ROOT_NAME, DemoPkiReport, ensure_demo_pki
+from cqs.signing.demo import DEMO_ROOT_NAME, DemoPkiReport, ensure_demo_pki, run_after_pki
 from cqs.signing.models import Certificate
 
 
@@ -46,6 +46,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = ensure_demo_pki(key_type=options["key_type"])
+        after = run_after_pki()
         if options["export_root"]:
             root = Certificate.objects.get(fingerprint_sha256=report.root_fingerprint)
             Path(options["export_root"]).write_text(root.certificate_pem, encoding="ascii")
@@ -64,3 +65,5 @@ class Command(BaseCommand):
         )
         for row in created:
             self.stdout.write(f"  + {row.get('username') or row.get('code')}: {row['name']}")
+        for line in after:
+            self.stdout.write(line)
