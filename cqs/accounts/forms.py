@@ -72,6 +72,15 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autofocus": True, "autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
+    def confirm_login_allowed(self, user: Any) -> None:
+        """Citizens (portal accounts, `cqs.portal.CitizenProfile`) sign in on the portal, not here."""
+        super().confirm_login_allowed(user)
+        if hasattr(user, "citizen_profile"):
+            raise forms.ValidationError(
+                "Đây là tài khoản công dân. Vui lòng đăng nhập tại Cổng dịch vụ công (/dich-vu-cong/).",
+                code="citizen_account",
+            )
+
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     error_messages: dict[str, str | StrPromise] = {

@@ -22,7 +22,10 @@ def _user(username: str, **extra: object) -> User:
     return user
 
 
-def test_notify_creates_one_row_per_active_user_and_mails_after_commit(django_capture_on_commit_callbacks):
+def test_notify_creates_one_row_per_active_user_and_mails_after_commit(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://cqs.sonha.gov.vn/"
     alice = _user("alice")
     bob = _user("bob", email="")
     gone = _user("gone", is_active=False)
@@ -43,7 +46,7 @@ def test_notify_creates_one_row_per_active_user_and_mails_after_commit(django_ca
     [message] = mail.outbox
     assert message.to == ["alice@example.vn"]
     assert message.subject == "[Chính quyền số] Văn bản mới đến: Công văn số 05/UBND-VP"
-    assert "Xem chi tiết: /van-ban/5/" in message.body
+    assert "Xem chi tiết: https://cqs.sonha.gov.vn/van-ban/5/" in message.body
 
 
 def test_a_rolled_back_action_mails_nobody(django_capture_on_commit_callbacks):

@@ -1,0 +1,1 @@
+"""Views of the citizen portal (thin: forms in, services and selectors, templates out)."""
