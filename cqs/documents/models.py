@@ -236,6 +236,8 @@ class Document(models.Model):
             ),
             models.Index(fields=["owner", "direction", "issued_on"], name="doc_owner_dir_issued"),
             models.Index(fields=["number", "notation"], name="doc_number_notation"),
+            # The reporting module's window over outgoing documents issued in a period.
+            models.Index(fields=["owner", "direction", "released_at"], name="doc_owner_dir_released"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -377,7 +379,11 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = "phân công xử lý"
         verbose_name_plural = "phân công xử lý"
-        indexes = [models.Index(fields=["status", "deadline"], name="assignment_open_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="assignment_open_deadline"),
+            # Work files given in a reporting window (cqs/documents/stats.py).
+            models.Index(fields=["role", "assigned_at"], name="assignment_role_assigned"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | Q(assignee__isnull=False), name="assignment_has_target"

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cqs.documents import search
@@ -318,8 +319,11 @@ def test_fts_table_matches_documents_on_sqlite(cast, monkeypatch):
         )
         cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE}")
         assert cursor.fetchone()[0] == Document.objects.count()
+    one = Document.objects.get(subject="Một")
     sql = str(search_documents(base=Document.objects.all(), query="mot").query)
-    assert f'"documents_document"."id" IN (SELECT rowid FROM {search.FTS_TABLE} WHERE' in sql
+    # Few matches: read from the FTS index once, then looked up by id.
+    assert '"documents_document".id IN (SELECT value FROM json_each(' in sql and search.FTS_TABLE not in sql
+    assert list(search_documents(base=Document.objects.all(), query="mot")) == [one]
     monkeypatch.setattr(search, "FTS_DRIVEN_MAX", 0)
     sql = str(search_documents(base=Document.objects.all(), query="mot").query)
     assert f'+"documents_document".id IN (SELECT rowid FROM {search.FTS_TABLE} WHERE' in sql
@@ -355,16 +359,104 @@ def test_missing_triggers_are_repaired(cast):
     assert after.pk in found("khuyen cong")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index exists on PostgreSQL only")
-def test_trigram_index_serves_the_query_on_postgresql(cast):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the tsvector index exists on PostgreSQL only")
+def test_text_index_serves_the_query_on_postgresql(cast):
     make_document(cast.commune_a, "Chuyển đổi số")
     qs = search_documents(base=Document.objects.all(), query="chuyen doi")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = qs.explain()
-    assert search.PG_TRIGRAM_INDEX in plan
-    assert "search_text ~~ '%chuyen%'" in plan and "upper" not in plan.lower()  # LIKE on the column itself
+    assert search.PG_TEXT_INDEX in plan
+    # Prefix terms on the stored vector: no LIKE, no tsvector computed per row.
+    assert "(search_vector @@ '''chuyen'':* & ''doi'':*'::tsquery)" in plan
+    assert "~~" not in plan and "to_tsvector" not in plan
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [search.PG_TEXT_INDEX])
+        (definition,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM pg_indexes WHERE indexname = %s", [search.PG_TRIGRAM_INDEX])
+        assert cursor.fetchone()[0] == 0  # replaced by migration 0005
+    assert "gin (owner_id, search_vector)" in definition
+
+
+def test_pg_tsquery_mirrors_the_fts_expression():
+    assert search.pg_tsquery(["dan", "toc"]) == "'dan':* & 'toc':*"
+    assert search.pg_tsquery(["05/kh-ubnd"]) == "'05' <-> 'kh' <-> 'ubnd':*"
+    assert search.pg_tsquery(["--"]) == ""
+
+
+def test_a_word_matches_the_start_of_a_word_on_both_databases(cast, backend):
+    if backend == "like":
+        pytest.skip("without FTS5, SQLite matches substrings")
+    document = make_document(cast.commune_a, "Công tác dân tộc")
+    assert found("toc") == [document.pk]
+    assert found("oc") == []  # inside a word: no match (PostgreSQL matched substrings before 0005)
+    assert found("dân tộ") == [document.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 exists on SQLite only")
+def test_clerk_search_uses_the_fts_index_within_the_agency(cast, monkeypatch):
+    from cqs.documents.permissions import visible_documents
+
+    mine = make_document(cast.commune_a, "Đăng ký đất đai xã An Lạc")
+    make_document(cast.commune_b, "Đăng ký đất đai xã Bình Yên")
+    base = visible_documents(cast.clerk_a)
+    assert search.scope_owners(base) == [cast.commune_a.pk]
+    with CaptureQueriesContext(connection) as queries:
+        qs = search_documents(base=base, query="dang ky")
+    assert list(qs) == [mine]
+    # The owner is part of the FTS query: only the agency's matches are read, from the index.
+    (fts,) = [q["sql"] for q in queries.captured_queries if " MATCH " in q["sql"]]
+    assert f'MATCH \'owner_id : ({cast.commune_a.pk}) AND search_text : ("dang"* AND "ky"*)\'' in fts
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + fts)
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+    assert f"SCAN {search.FTS_TABLE} VIRTUAL TABLE INDEX" in plan
+
+    # Many matches: the agency's documents are read, each checked against the matches.
+    monkeypatch.setattr(search, "FTS_DRIVEN_MAX", 0)
+    qs = search_documents(base=base, query="dang ky")
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+    assert f"{search.FTS_TABLE} VIRTUAL TABLE INDEX" in plan
+    assert list(qs) == [mine]
+    monkeypatch.undo()
+
+    # A platform-wide reader (more than SCOPE_ROWS documents): the words alone drive.
+    monkeypatch.setattr(search, "SCOPE_ROWS", 1)
+    assert search.scope_owners(Document.objects.all()) is None
+    assert sorted(found("dang ky")) == sorted(Document.objects.values_list("id", flat=True))
+    assert search.scope_owners(Document.objects.none()) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 exists on SQLite only")
+def test_the_fts_table_of_0002_is_upgraded(cast):
+    """A database indexed by migration 0002 (text only) gets the owner column and is reindexed."""
+    from importlib import import_module
+
+    document = make_document(cast.commune_a, "Khuyến công năm nay")
+    previous = import_module("cqs.documents.migrations.0005_search_tsvector")
+    with connection.cursor() as cursor:
+        for statement in previous.PREVIOUS_SQLITE:
+            cursor.execute(statement)
+    search._fts_ready.clear()
+    assert search.ensure_search_index() is False  # old table: LIKE until it is upgraded
+    assert found("khuyen cong") == [document.pk]
+    search.install_search_index(connection)
+    search._fts_ready.clear()
+    assert search.ensure_search_index() is True
+    assert found("khuyen cong", base=Document.objects.filter(owner=cast.commune_a)) == [document.pk]
+    assert found("khuyen cong", base=Document.objects.filter(owner=cast.commune_b)) == []
+
+
+def test_named_documents_of_other_agencies_stay_searchable(cast, backend):
+    """A document of another agency that the user is named on is in their scope too."""
+    theirs = make_document(cast.commune_b, "Đăng ký đất đai xã Bình Yên")
+    base = Document.objects.filter(Q(owner=cast.commune_a) | Q(pk=theirs.pk))
+    mine = make_document(cast.commune_a, "Đăng ký đất đai xã An Lạc")
+    assert sorted(found("dang ky dat", base=base)) == sorted([mine.pk, theirs.pk])
 
 
 # --- pages and capped counts -------------------------------------------------------------------
@@ -387,6 +479,10 @@ def test_search_page_counts_up_to_the_cap(cast, backend):
     assert search_page(search_documents(base=Document.objects.all(), query="khong co")).total_text == (
         "Không có kết quả"
     )
+    with CaptureQueriesContext(connection) as queries:
+        search_page(results, per_page=2, count_cap=3)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0]  # counts at most cap + 1 rows
     big = search.SearchPage(documents=[], number=1, per_page=50, total=1000, total_capped=True)
     assert big.total_text == "hơn 1.000 kết quả"
     with pytest.raises(ValueError):
@@ -417,4 +513,25 @@ def test_count_that_runs_out_of_time_reports_what_the_page_proves(cast, monkeypa
         with connection.cursor() as cursor:
             cursor.execute("SHOW statement_timeout")
             assert cursor.fetchone()[0] == before
+            cursor.execute("SHOW enable_bitmapscan")  # turned off for the count only
+            assert cursor.fetchone()[0] == "on"
     assert search_page(results, per_page=2, count_budget_ms=10_000).total == 4
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite progress handler")
+def test_count_out_of_time_with_debug_on(cast, monkeypatch, settings):
+    """With DEBUG on, Django logs the interrupted count through the same connection."""
+    settings.DEBUG = True
+    for i in range(4):
+        make_document(cast.commune_a, f"Thông báo lịch trực {i}", doc_type="Thông báo")
+    monkeypatch.setattr(search, "PROGRESS_STEPS", 1)
+    connection.force_debug_cursor = True
+    try:
+        page = search_page(
+            search_documents(base=Document.objects.all(), query="lich truc"),
+            per_page=2,
+            count_budget_ms=0.001,
+        )
+    finally:
+        connection.force_debug_cursor = False
+    assert (page.total, page.total_capped) == (2, True)
