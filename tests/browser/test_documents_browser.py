@@ -228,7 +228,10 @@ def test_outgoing_document_from_draft_to_receipt_by_another_agency(w, desks):
     assert bulk.is_disabled()  # nothing selected yet (documents.js)
     page.get_by_label(re.compile("Chọn văn bản 01/UBND-VP")).check()
     assert bulk.is_enabled()
+    # Let any htmx swap of the results finish first: a click on a row being replaced is lost.
+    page.wait_for_load_state("networkidle")
     other.click_and_wait(page.get_by_role("link", name=re.compile("Ngày hội Đại đoàn kết")))
+    page.wait_for_url(re.compile(r"/van-ban/\d+/$"))
     other.click_and_wait(page.get_by_role("button", name="Vào sổ", exact=True))
     assert "Đã vào sổ, số đến 01" in other.message()
     assert other.status() == "Đã vào sổ"
