@@ -180,13 +180,17 @@ CONTENT_SECURITY_POLICY = (
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "khong-tra-loi@chinhquyenso.local")
-# Absolute address of the site, for links in emails and SMS (empty: relative links).
 # Covering indexes (Index.include) serve the reporting windows on PostgreSQL; SQLite builds the
 # same indexes without the extra columns, which is what warning W040 says.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# Absolute address of the site, for links in emails and SMS (empty: relative links).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # SMS to citizens (cqs/portal/sms.py): the console backend prints them; a real gateway plugs in here.
 CQS_SMS_BACKEND = env_str("CQS_SMS_BACKEND", "cqs.portal.sms.ConsoleSmsBackend")
+# PostgreSQL: random_page_cost for the document search's queries (cqs/documents/search.py,
+# planner_settings); empty leaves the server's value.
+_search_page_cost = env_str("SEARCH_PG_RANDOM_PAGE_COST", "1.1")
+SEARCH_PG_RANDOM_PAGE_COST = float(_search_page_cost) if _search_page_cost else None
 
 LOGGING = {
     "version": 1,

@@ -6,4 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Dùng chung"
 
     def ready(self) -> None:
-        from cqs.core import checks  # noqa: F401  (registers the production checks)
+        from cqs.core import (
+            checks,  # noqa: F401  (registers the production checks)
+            lookups,
+        )
+
+        lookups.register()

@@ -143,7 +143,10 @@ class DocumentFilterForm(forms.Form):
         label="Từ khóa",
         required=False,
         max_length=200,
-        help_text="Số, ký hiệu, trích yếu, cơ quan ban hành, nội dung tệp; gõ không dấu cũng được.",
+        help_text=(
+            "Số, ký hiệu, trích yếu, cơ quan ban hành, nội dung tệp; gõ không dấu cũng được. "
+            "Tìm theo từ trọn vẹn; thêm * để tìm từ bắt đầu bằng các chữ đã gõ (vd. 2250*)."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     chieu = forms.ChoiceField(

@@ -237,12 +237,15 @@ def require(allowed: bool, message: str) -> None:
 
 
 def _agency_rule(whole: set[int], open_only: set[int]) -> Q:
-    """Documents of `whole` agencies, and the non-secret documents of `open_only` agencies."""
+    """Documents of `whole` agencies, and the non-secret documents of `open_only` agencies.
+
+    ``in_bigint`` (`cqs.core.lookups`): on PostgreSQL the owners are a bigint array, so the
+    search index over (owner_id, search_vector) answers a clerk's search in one scan."""
     rule = Q(pk__in=[])
     if whole:
-        rule |= Q(owner_id__in=sorted(whole))
+        rule |= Q(owner_id__in_bigint=sorted(whole))
     if open_only:
-        rule |= Q(owner_id__in=sorted(open_only), secrecy=Secrecy.NONE)
+        rule |= Q(owner_id__in_bigint=sorted(open_only), secrecy=Secrecy.NONE)
     return rule
 
 

@@ -5,21 +5,27 @@ type, number/notation, subject, issuing agency, signer, body and the text of all
 rebuilt by `refresh_search_text`. A query is folded the same way and split on white space;
 every word must match (AND), so "dan toc" finds "Ban Dân tộc" and "dang ky" finds "đăng ký".
 
-A word matches the start of a word of the text, on both databases ("toc" finds "tộc",
-"oc" does not; "y" finds "y tế"); a word with inner punctuation ("05/bc-bdt") is the phrase
-of its parts, the last one a prefix. The words of the text are its runs of letters and digits.
+A word matches a whole word of the text ("toc" finds "tộc", "to" does not, nor does "oc"):
+Vietnamese words are syllables, and the start of one is usually another ("tan" is not "tâng",
+"tanh"). A word typed with a trailing ``*`` matches the start of a word ("tộ*" finds "tộc",
+"2250*" finds "22501"). A word with inner punctuation ("05/bc-bdt") is the phrase of its parts.
+The words of the text are its runs of letters and digits. Whole words are also what keeps
+the search fast: an index finds one word's documents directly, while the start of a word
+means gathering the documents of every word it begins (PostgreSQL reads them all before
+anything else: 170 ms instead of 6 ms for two common words in one agency's documents).
 
 * PostgreSQL — a stored generated column ``search_vector`` (``to_tsvector('simple', …)`` of
   search_text, a database column the model does not declare) with a GIN index over
   ``(owner_id, search_vector)`` (btree_gin), both from migration 0005; the query is
-  ``search_vector @@ to_tsquery('simple', 'dan:* & toc:*')``. The planner chooses between
-  the GIN index (rare words, or a clerk's agency: owner and words in one index scan) and
-  walking an order index and stopping after a page (common words).
+  ``search_vector @@ to_tsquery('simple', 'dan & toc')``. The planner chooses between the
+  GIN index (rare words, or a clerk's agency: ``owner_id = ANY(bigint[])`` from the
+  permission layer and the words in one index scan) and walking an order index and
+  stopping after a page (common words); `planner_settings` tells it that pages are in memory.
 * SQLite — an external-content FTS5 table over search_text and owner_id, kept in sync by
   triggers, with prefix indexes of 1 to 6 characters (migrations 0002, 0005). When the
   documents the user may see belong to a few agencies (a clerk: their agency), the FTS
-  query itself keeps to those owners (``owner_id : (37) AND search_text : ("dan"* AND
-  "toc"*)``), so only the agency's matches are read. When the SQLite build has no FTS5,
+  query itself keeps to those owners (``owner_id : (37) AND search_text : ("dan" AND
+  "toc")``), so only the agency's matches are read. When the SQLite build has no FTS5,
   words are matched with LIKE, as substrings, without an index.
 
 Results are ordered urgent first, then newest (registered first, newest registration
@@ -28,8 +34,10 @@ see (``visible_documents(user)``) as `base`, so search never widens permissions.
 
 Counting: counting every match of a common word over a million documents costs as much as
 fetching them all, so `search_page` counts at most `COUNT_CAP` matches and reports
-"hơn 1.000 kết quả" beyond that; and it gives the count `COUNT_BUDGET_MS`, after which
-it reports what the page proves ("hơn 50 kết quả").
+"hơn 1.000 kết quả" beyond that; and it gives the count `COUNT_BUDGET_MS`. When that is
+not enough, the page is shown at once with what it proves ("hơn 50 kết quả") and the screen
+asks for the count afterwards (`search_count`, `LATER_COUNT_BUDGET_MS`): the results do not
+wait for their number.
 
 Plans on SQLite, which cannot estimate a MATCH: `_match_fts` reads up to `FTS_DRIVEN_MAX`
 matching ids from the FTS index once, and the page and its count look those ids up; with
@@ -45,13 +53,16 @@ import re
 import sqlite3
 import time
 import weakref
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, F, QuerySet
+from django.db.models import BooleanField, Count, F, QuerySet, Window
 from django.db.models.expressions import RawSQL
 
 from cqs.core.text import fold, format_number
@@ -59,10 +70,12 @@ from cqs.documents.models import Document
 from cqs.org.models import Agency
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000
-COUNT_BUDGET_MS = 50.0
+COUNT_BUDGET_MS = 20.0  # the count's share of the search request
+LATER_COUNT_BUDGET_MS = 400.0  # … and of the count the page asks for afterwards (`search_count`)
 FTS_DRIVEN_MAX = 5000  # SQLite: up to this many text matches, let the matches drive the query
 PROGRESS_STEPS = 2000  # SQLite virtual machine steps between two looks at the count's clock
 MAX_QUERY_WORDS = 10
@@ -348,26 +361,40 @@ def refresh_search_text(document: Document) -> str:
 
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 _FTS_TOKEN = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer keeps: letters and digits
+_TRAILING = ",.;:!?)]}\"'"  # punctuation typed after a word (and after its prefix mark)
+
+
+PREFIX_MARK = "*"
 
 
 def query_words(query: str) -> list[str]:
     """The folded words of `query`, without punctuation at their ends, duplicates dropped,
-    at most `MAX_QUERY_WORDS`."""
+    at most `MAX_QUERY_WORDS`. A word typed with a trailing ``*`` keeps it: it then matches
+    the start of a word ("2250*" finds "2250" and "22501")."""
     words: list[str] = []
     for raw in fold(query).split():
         word = _EDGE_PUNCTUATION.sub("", raw)
+        if word and raw.rstrip(_TRAILING).endswith(PREFIX_MARK):
+            word += PREFIX_MARK
         if word and word not in words:
             words.append(word)
     return words[:MAX_QUERY_WORDS]
 
 
+def _tokens(word: str) -> tuple[list[str], bool]:
+    """The index tokens of a query word, and whether its last token is a prefix."""
+    prefix = word.endswith(PREFIX_MARK)
+    return _FTS_TOKEN.findall(word.removesuffix(PREFIX_MARK) if prefix else word), prefix
+
+
 def fts_match_expression(words: list[str]) -> str:
-    """FTS5 query: every word a prefix term; a word with inner punctuation a prefix phrase."""
+    """FTS5 query: every word a term (a word with inner punctuation the phrase of its
+    parts); a word typed with ``*`` a prefix term."""
     terms = []
     for word in words:
-        tokens = _FTS_TOKEN.findall(word)
+        tokens, prefix = _tokens(word)
         if tokens:
-            terms.append('"' + " ".join(tokens) + '"*')
+            terms.append('"' + " ".join(tokens) + '"' + (PREFIX_MARK if prefix else ""))
     return " AND ".join(terms)
 
 
@@ -376,13 +403,15 @@ def _escape_like(word: str) -> str:
 
 
 def pg_tsquery(words: list[str]) -> str:
-    """PostgreSQL tsquery text: every word a prefix term (``'dan':*``); a word with inner
-    punctuation the phrase of its parts, the last one a prefix (``'05' <-> 'kh':*``), as on SQLite."""
+    """PostgreSQL tsquery text, as `fts_match_expression` on SQLite: every word a lexeme
+    (``'dan' & 'toc'``); a word with inner punctuation the phrase of its parts
+    (``'05' <-> 'kh' <-> 'ubnd'``); a word typed with ``*`` a prefix (``'2250':*``)."""
     terms = []
     for word in words:
-        tokens = [token.replace("'", "''") for token in _FTS_TOKEN.findall(word)]
-        if tokens:
-            terms.append(" <-> ".join(f"'{token}'" for token in tokens) + ":*")
+        tokens, prefix = _tokens(word)
+        quoted = [token.replace("'", "''") for token in tokens]
+        if quoted:
+            terms.append(" <-> ".join(f"'{token}'" for token in quoted) + (":*" if prefix else ""))
     return " & ".join(terms)
 
 
@@ -469,8 +498,101 @@ def _match_words(qs: QuerySet[Document], words: list[str]) -> QuerySet[Document]
     # SQLite without FTS5: `contains` is LIKE '%word%' with the word's wildcards escaped;
     # search_text is case-folded already. No index: a substring anywhere matches.
     for word in words:
-        qs = qs.filter(search_text__contains=word)
+        qs = qs.filter(search_text__contains=word.removesuffix(PREFIX_MARK))
     return qs
+
+
+# --- PostgreSQL: walk or intersect ---------------------------------------------------------
+
+WALK_BUDGET_MS = 30.0  # time a walk through an order index gets to fill the page
+WALK_MIN_FREQUENCY = 0.02  # … tried when every word is in at least this share of documents
+# How search_page should look for the page (a _Hint: WALK, INTERSECT, WINDOW_WALK or ""), set by
+# search_documents on the query of its results: a Query's clone copies its attributes, so the
+# hint stays with the results through select_related, annotate and slicing. Only a hint: every
+# plan gives the same rows (tests/test_search.py, test_every_plan_gives_the_same_page).
+PLAN_HINT = "cqs_search_plan"
+WALK = "walk"
+INTERSECT = "intersect"
+WINDOW_WALK = "window_walk"
+WINDOW_WALK_MIN_FREQUENCY = 0.2  # every word in a fifth of the documents: dense in any window
+WINDOW_WALK_BUDGET_MS = 60.0
+RESULT_ORDER = (F("urgency").desc(), F("registered_at").desc(nulls_last=True), F("id").desc())
+
+
+@dataclass(frozen=True)
+class _Hint:
+    kind: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def _hint(results: QuerySet[Document]) -> _Hint:
+    hint = getattr(results.query, PLAN_HINT, None)
+    return hint if isinstance(hint, _Hint) else _Hint()
+
+
+STATISTICS_TTL_S = 600.0
+
+# Per database alias: (read at, {word: share of documents containing it}, share below which
+# words are not listed).
+_frequencies: dict[str, tuple[float, dict[str, float], float]] = {}
+
+
+def word_frequencies(using: str = DEFAULT_DB_ALIAS) -> tuple[dict[str, float], float]:
+    """The most common words of the search vector and the share of documents that contain
+    each, from PostgreSQL's statistics (``pg_stats``, kept by ANALYZE), read again every
+    `STATISTICS_TTL_S` seconds; and the smallest share listed (a word not listed is rarer).
+    Empty before the first ANALYZE."""
+    cached = _frequencies.get(using)
+    if cached is not None and time.monotonic() - cached[0] < STATISTICS_TTL_S:
+        return cached[1], cached[2]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
+            [DOCUMENT_TABLE, PG_VECTOR_COLUMN],
+        )
+        row = cursor.fetchone()
+    frequencies: dict[str, float] = {}
+    floor = 0.0
+    if row and row[0] and row[1]:
+        elements, shares = row
+        frequencies = dict(zip(elements, shares, strict=False))  # shares end with min, max, nulls
+        floor = float(shares[len(elements)])
+    _frequencies[using] = (time.monotonic(), frequencies, floor)
+    return frequencies, floor
+
+
+def walk_first(words: list[str], using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether a page of these words is worth looking for by walking an order index first.
+
+    PostgreSQL estimates the documents containing several words as if the words were
+    independent, but words typed together go together ("đào tạo": 44,000 documents where
+    it expects 3,000), so for common words it intersects the words' posting lists and sorts
+    every match (40,000 documents: 200 ms) where walking the documents in result order
+    stops after a page (1,100 documents: 15 ms). When every word is common (at least
+    `WALK_MIN_FREQUENCY` of the documents, or a prefix), `search_page` walks first, for at
+    most `WALK_BUDGET_MS`; when that is not enough, the words were rarer together than
+    alone, and the planner's intersection is the right plan after all."""
+    return _all_common(words, WALK_MIN_FREQUENCY, using)
+
+
+def _all_common(words: list[str], threshold: float, using: str) -> bool:
+    """Whether every word is in at least `threshold` of the documents (a prefix counts)."""
+    if not words:
+        return False
+    frequencies, floor = word_frequencies(using)
+    if not frequencies:
+        return False
+    for word in words:
+        tokens, prefix = _tokens(word)
+        if not tokens:
+            return False
+        if prefix:
+            continue  # the start of a word: many words, and gathering them all is what costs
+        if min(frequencies.get(token, floor) for token in tokens) < threshold:
+            return False
+    return True
 
 
 def search_documents(
@@ -490,7 +612,8 @@ def search_documents(
     `date_from`/`date_to` bound the date of issue (inclusive). An empty query with no
     filter returns all of `base`, in the same order. On SQLite, building the query reads
     the FTS index once (a capped count of the matches) to choose the plan."""
-    qs = _match_words(base, query_words(query))
+    words = query_words(query)
+    qs = _match_words(base, words)
     if doc_type:
         qs = qs.filter(doc_type=doc_type)
     if direction:
@@ -506,7 +629,32 @@ def search_documents(
         qs = qs.filter(status=status)
     if urgency is not None:
         qs = qs.filter(urgency=urgency)
-    return qs.order_by(F("urgency").desc(), F("registered_at").desc(nulls_last=True), F("id").desc())
+    ordered = qs.order_by(*RESULT_ORDER)
+    if connections[qs.db].vendor == "postgresql" and words:
+        setattr(ordered.query, PLAN_HINT, _plan(words, date_from, date_to, using=qs.db))
+    return ordered
+
+
+def search_plan(results: QuerySet[Document]) -> str:
+    """The kind of plan `search_documents` hinted for `results` ("" when none)."""
+    return _hint(results).kind
+
+
+def _plan(words: list[str], date_from: dt.date | None, date_to: dt.date | None, *, using: str) -> _Hint:
+    """How `search_page` should look for the page on PostgreSQL (see `walk_first`).
+
+    With a window of issue dates, walking the documents in result order would read every
+    document newer than the window first (24,000 documents, 200 ms, for a window two months
+    back), yet the planner does it whenever the words are common, as if the window's
+    documents were spread evenly among the others. Instead: when every word is very common
+    (`WINDOW_WALK_MIN_FREQUENCY`), the window's documents are sorted from an index alone and
+    checked in that order (`WINDOW_WALK`: 80,000 documents in a month, 30 ms, where reading
+    them all takes 100 ms); otherwise the words' documents are intersected with the window's
+    (`INTERSECT`: index scans off) and counted on the way."""
+    if date_from is not None or date_to is not None:
+        dense = _all_common(words, WINDOW_WALK_MIN_FREQUENCY, using)
+        return _Hint(WINDOW_WALK if dense else INTERSECT, date_from, date_to)
+    return _Hint(WALK if walk_first(words, using) else "")
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -523,18 +671,178 @@ class SearchPage:
     total: int
     total_capped: bool
 
+    count_cap: int = COUNT_CAP
+
     @property
     def has_next(self) -> bool:
         return self.total_capped or self.number * self.per_page < self.total
 
     @property
+    def count_unfinished(self) -> bool:
+        """The count ran out of time: `search_count` may finish it (the page asks for it)."""
+        return self.total_capped and self.total < self.count_cap
+
+    @property
     def total_text(self) -> str:
         """'Không có kết quả', '37 kết quả' or 'hơn 1.000 kết quả'."""
-        if self.total_capped:
-            return f"hơn {format_number(self.total)} kết quả"
-        if self.total == 0:
-            return "Không có kết quả"
-        return f"{format_number(self.total)} kết quả"
+        return total_text(self.total, self.total_capped)
+
+
+def total_text(total: int, capped: bool) -> str:
+    """'Không có kết quả', '37 kết quả', 'hơn 1.000 kết quả'."""
+    if capped:
+        return f"hơn {format_number(total)} kết quả"
+    if total == 0:
+        return "Không có kết quả"
+    return f"{format_number(total)} kết quả"
+
+
+def search_count(
+    results: QuerySet[Document], *, cap: int = COUNT_CAP, budget_ms: float | None = LATER_COUNT_BUDGET_MS
+) -> tuple[int, bool]:
+    """The number of `results`, at most `cap` (and whether there are more), for a page whose
+    own count ran out of time: the results are shown first and their count follows.
+    When `budget_ms` runs out again: ``(0, True)`` — nothing more is known than the page says."""
+    indexes = {"enable_indexscan": "off"} if _hint(results).kind in {INTERSECT, WINDOW_WALK} else {}
+    with planner_settings(results.db, **indexes):
+        counted = _capped_count(results, cap, budget_ms)
+    if counted is None:
+        return 0, True
+    return min(counted, cap), counted > cap
+
+
+@contextmanager
+def pg_settings(using: str, **values: str) -> Iterator[None]:
+    """On PostgreSQL, run the block in a savepoint with these settings, restored afterwards
+    (``set_config(…, true)`` would otherwise last until the end of the outer transaction).
+    Elsewhere: nothing."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not values:
+        yield
+        return
+    names = list(values)
+    current = ", ".join("current_setting(%s)" for _ in names)
+    assign = ", ".join("set_config(%s, %s, true)" for _ in names)
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {current}", names)
+        previous = cursor.fetchone()
+        cursor.execute(f"SELECT {assign}", [v for name in names for v in (name, values[name])])
+        yield
+        cursor.execute(f"SELECT {assign}", [v for pair in zip(names, previous, strict=True) for v in pair])
+
+
+def planner_settings(using: str, **planner: str) -> AbstractContextManager[None]:
+    """`pg_settings` for the search's queries: ``random_page_cost`` =
+    ``settings.SEARCH_PG_RANDOM_PAGE_COST`` (1.1: the documents and their indexes are
+    expected in memory, where reading a page out of order costs little more than reading
+    the next one) and the `planner` settings (``enable_indexscan="off"``). With the default
+    4, the planner prefers intersecting the posting lists of common words (90 ms for "bổ
+    kinh" over a million documents) to reading the 279 documents of an agency's 30-day
+    window and checking their words (7 ms)."""
+    cost = getattr(settings, "SEARCH_PG_RANDOM_PAGE_COST", None)
+    return pg_settings(
+        using, **({"random_page_cost": str(float(cost))} if cost is not None else {}), **planner
+    )
+
+
+def _pg_within_budget(using: str, budget_ms: float, run: Callable[[], T], **planner: str) -> T | None:
+    """`run()` on PostgreSQL with ``statement_timeout`` = `budget_ms` and the `planner`
+    settings (``enable_bitmapscan="off"``), restored afterwards. None when the time ran
+    out (the statement is cancelled by the server, the savepoint rolled back)."""
+    try:
+        with pg_settings(using, statement_timeout=f"{max(1, round(budget_ms))}ms", **planner):
+            return run()
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
+            return None
+        raise
+
+
+def _documents_by_id(results: QuerySet[Document], ids: list[int]) -> list[Document]:
+    """The documents of `ids`, in that order, with the related rows `results` selects."""
+    documents = Document.objects.using(results.db).filter(pk__in=ids)
+    documents.query.select_related = results.query.select_related
+    by_id = {document.pk: document for document in documents}
+    return [by_id[pk] for pk in ids]
+
+
+def _walked_page(results: QuerySet[Document], offset: int, per_page: int) -> list[Document] | None:
+    """The page read by walking an order index (bitmap scans off) within `WALK_BUDGET_MS`;
+    None when the matches are too sparse for that (the time ran out)."""
+    return _pg_within_budget(
+        results.db,
+        WALK_BUDGET_MS,
+        lambda: list(results[offset : offset + per_page]),
+        enable_bitmapscan="off",
+    )
+
+
+def _window_walked_page(
+    results: QuerySet[Document], hint: _Hint, offset: int, per_page: int
+) -> list[Document] | None:
+    """`WINDOW_WALK`: the window's documents sorted in result order from the index over
+    (issued_on, urgency, registered_at, id) alone (migration 0007), each checked against
+    the whole search in that order until the page is full; within `WINDOW_WALK_BUDGET_MS`,
+    None when that is not enough (the words were rarer in the window than everywhere)."""
+    window = Document.objects.using(results.db).all()
+    if hint.date_from is not None:
+        window = window.filter(issued_on__gte=hint.date_from)
+    if hint.date_to is not None:
+        window = window.filter(issued_on__lte=hint.date_to)
+    candidates_sql, candidates_params = (
+        window.order_by(*RESULT_ORDER).values_list("id", "urgency", "registered_at").query.sql_with_params()
+    )
+    check_sql, check_params = (
+        results.order_by().filter(pk=RawSQL('"candidate"."id"', [])).values("pk").query.sql_with_params()
+    )
+    sql = (
+        f'SELECT "candidate"."id" FROM ({candidates_sql}) AS "candidate" WHERE EXISTS ({check_sql}) '
+        'ORDER BY "candidate"."urgency" DESC, "candidate"."registered_at" DESC NULLS LAST, '
+        '"candidate"."id" DESC LIMIT %s OFFSET %s'
+    )
+
+    def run() -> list[int]:
+        with connections[results.db].cursor() as cursor:
+            cursor.execute(sql, [*candidates_params, *check_params, per_page, offset])
+            return [pk for (pk,) in cursor.fetchall()]
+
+    ids = _pg_within_budget(results.db, WINDOW_WALK_BUDGET_MS, run)
+    return None if ids is None else _documents_by_id(results, ids)
+
+
+def _intersected_page(
+    results: QuerySet[Document], offset: int, per_page: int
+) -> tuple[list[Document], int | None]:
+    """The page and the number of all results, in one pass, when the plan reads every match
+    anyway (`INTERSECT`, index scans off): ``SELECT id, count(*) OVER () … ORDER BY …
+    LIMIT`` sorts the ids of the matches (narrow rows), then the page's documents are read
+    by id. None for the count when the page is empty (past the end)."""
+    with planner_settings(results.db, enable_indexscan="off"):
+        rows = list(
+            results.annotate(_total=Window(Count("id"))).values_list("id", "_total")[
+                offset : offset + per_page
+            ]
+        )
+    if not rows:
+        return [], None
+    return _documents_by_id(results, [pk for pk, _total in rows]), rows[0][1]
+
+
+def _find_page(results: QuerySet[Document], offset: int, per_page: int) -> tuple[list[Document], int | None]:
+    """The page by the plan `search_documents` hinted, and the exact number of results
+    when that plan counted them on the way."""
+    hint = _hint(results)
+    if hint.kind == WINDOW_WALK:
+        walked = _window_walked_page(results, hint, offset, per_page)
+        if walked is not None:
+            return walked, None
+    if hint.kind in {WINDOW_WALK, INTERSECT}:
+        return _intersected_page(results, offset, per_page)
+    if hint.kind == WALK:
+        walked = _walked_page(results, offset, per_page)
+        if walked is not None:
+            return walked, None
+    return list(results[offset : offset + per_page]), None
 
 
 def _capped_count(results: QuerySet[Document], cap: int, budget_ms: float | None) -> int | None:
@@ -548,29 +856,7 @@ def _capped_count(results: QuerySet[Document], cap: int, budget_ms: float | None
     if budget_ms is None or connection.vendor not in {"postgresql", "sqlite"}:
         return limited.count()
     if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic(using=results.db), connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT current_setting('statement_timeout'), current_setting('enable_bitmapscan')"
-                )
-                previous, bitmaps = cursor.fetchone()
-                cursor.execute(
-                    "SELECT set_config('statement_timeout', %s, true)", [f"{max(1, round(budget_ms))}ms"]
-                )
-                # The count runs only after a full page: the words are common in the scope, and
-                # reading the scope's documents in order until cap + 1 match is cheaper than the
-                # bitmap PostgreSQL picks, which reads the whole posting list of every common
-                # word first (measured: 456 ms against 82 ms for a three-word clerk search; a
-                # bitmap scan is not interrupted by the budget until it is built).
-                cursor.execute("SELECT set_config('enable_bitmapscan', 'off', true)")
-                counted = limited.count()
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
-                cursor.execute("SELECT set_config('enable_bitmapscan', %s, true)", [bitmaps])
-                return counted
-        except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
-                return None
-            raise
+        return _pg_within_budget(results.db, budget_ms, limited.count)
     connection.ensure_connection()
     raw = connection.connection
     deadline = time.monotonic() + budget_ms / 1000
@@ -600,17 +886,22 @@ def search_page(
     The count stops at ``count_cap + 1`` rows (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``)
     and is given `count_budget_ms` (None: no limit). Beyond the cap, `total` is the cap
     and the page says "hơn 1.000 kết quả"; when the budget runs out first, `total` is what
-    the pages so far prove ("hơn 50 kết quả" on a full first page). A page that is not
-    full needs no count at all."""
+    the pages so far prove ("hơn 50 kết quả" on a full first page) and `count_unfinished`
+    tells the screen to ask `search_count` for the rest once the page is shown. A page that
+    is not full needs no count at all."""
     if page < 1 or per_page < 1 or count_cap < 1:
         raise ValueError("page, per_page and count_cap must be positive")
     offset = (page - 1) * per_page
-    documents = list(results[offset : offset + per_page])
-    if (documents and len(documents) < per_page) or (offset == 0 and not documents):
-        counted: int | None = offset + len(documents)  # the last page: everything is known
-    else:
-        counted = _capped_count(results, count_cap, count_budget_ms)
+    with planner_settings(results.db):
+        documents, total = _find_page(results, offset, per_page)
+        if total is not None:  # every match was read and counted: the exact number
+            return SearchPage(documents, page, per_page, total, False, count_cap)
+        counted: int | None
+        if (documents and len(documents) < per_page) or (offset == 0 and not documents):
+            counted = offset + len(documents)  # the last page: everything is known
+        else:
+            counted = _capped_count(results, count_cap, count_budget_ms)
     if counted is None:
-        return SearchPage(documents, page, per_page, total=offset + len(documents), total_capped=True)
+        return SearchPage(documents, page, per_page, offset + len(documents), True, count_cap)
     capped = counted > count_cap
-    return SearchPage(documents, page, per_page, total=count_cap if capped else counted, total_capped=capped)
+    return SearchPage(documents, page, per_page, count_cap if capped else counted, capped, count_cap)

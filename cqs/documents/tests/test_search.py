@@ -101,9 +101,12 @@ def test_query_words_and_fts_expression():
     assert query_words("…  _ ") == []
     assert query_words("50%_kế") == ["50%_ke"]
     assert len(query_words(" ".join(f"w{i}" for i in range(30)))) == search.MAX_QUERY_WORDS
-    assert fts_match_expression(["dan", "toc"]) == '"dan"* AND "toc"*'
-    assert fts_match_expression(["05/kh-ubnd"]) == '"05 kh ubnd"*'
-    assert fts_match_expression(['a"b']) == '"a b"*'
+    assert fts_match_expression(["dan", "toc"]) == '"dan" AND "toc"'
+    assert fts_match_expression(["05/kh-ubnd"]) == '"05 kh ubnd"'
+    assert fts_match_expression(['a"b']) == '"a b"'
+    # A trailing * asks for the start of a word, also before punctuation typed after it.
+    assert query_words("Dân tộ* 2250*, *") == ["dan", "to*", "2250*"]
+    assert fts_match_expression(["to*", "05/kh*"]) == '"to"* AND "05 kh"*'
 
 
 # --- matching ----------------------------------------------------------------------------------
@@ -133,12 +136,15 @@ def test_every_word_must_match(cast, backend):
     assert found("chuyen luu") == []
 
 
-def test_words_match_as_prefixes_of_words(cast, backend):
+def test_words_match_whole_words_and_a_star_the_start_of_words(cast, backend):
     document = make_document(cast.commune_a, "Phòng, chống thiên tai năm 2025")
     assert found("phong chong") == [document.pk]
-    assert found("thien ta") == [document.pk]
     assert found("2025 tai") == [document.pk]
     assert found("phong, chong;") == [document.pk]
+    if backend != "like":  # without FTS5, SQLite matches substrings
+        assert found("thien ta") == []  # "ta" is a word of its own: "tai" is another
+    assert found("thien ta*") == [document.pk]
+    assert found("202*") == [document.pk]
 
 
 def test_reference_with_punctuation(cast, backend):
@@ -369,7 +375,7 @@ def test_text_index_serves_the_query_on_postgresql(cast):
         plan = qs.explain()
     assert search.PG_TEXT_INDEX in plan
     # Prefix terms on the stored vector: no LIKE, no tsvector computed per row.
-    assert "(search_vector @@ '''chuyen'':* & ''doi'':*'::tsquery)" in plan
+    assert "(search_vector @@ '''chuyen'' & ''doi'''::tsquery)" in plan
     assert "~~" not in plan and "to_tsvector" not in plan
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [search.PG_TEXT_INDEX])
@@ -380,18 +386,21 @@ def test_text_index_serves_the_query_on_postgresql(cast):
 
 
 def test_pg_tsquery_mirrors_the_fts_expression():
-    assert search.pg_tsquery(["dan", "toc"]) == "'dan':* & 'toc':*"
-    assert search.pg_tsquery(["05/kh-ubnd"]) == "'05' <-> 'kh' <-> 'ubnd':*"
+    assert search.pg_tsquery(["dan", "toc"]) == "'dan' & 'toc'"
+    assert search.pg_tsquery(["05/kh-ubnd"]) == "'05' <-> 'kh' <-> 'ubnd'"
+    assert search.pg_tsquery(["to*", "05/kh*"]) == "'to':* & '05' <-> 'kh':*"
     assert search.pg_tsquery(["--"]) == ""
 
 
-def test_a_word_matches_the_start_of_a_word_on_both_databases(cast, backend):
+def test_words_match_alike_on_both_databases(cast, backend):
     if backend == "like":
         pytest.skip("without FTS5, SQLite matches substrings")
     document = make_document(cast.commune_a, "Công tác dân tộc")
     assert found("toc") == [document.pk]
     assert found("oc") == []  # inside a word: no match (PostgreSQL matched substrings before 0005)
-    assert found("dân tộ") == [document.pk]
+    assert found("oc*") == []
+    assert found("dân tộ") == []  # typing in progress: "to" is another word
+    assert found("dân tộ*") == [document.pk]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 exists on SQLite only")
@@ -407,7 +416,7 @@ def test_clerk_search_uses_the_fts_index_within_the_agency(cast, monkeypatch):
     assert list(qs) == [mine]
     # The owner is part of the FTS query: only the agency's matches are read, from the index.
     (fts,) = [q["sql"] for q in queries.captured_queries if " MATCH " in q["sql"]]
-    assert f'MATCH \'owner_id : ({cast.commune_a.pk}) AND search_text : ("dang"* AND "ky"*)\'' in fts
+    assert f'MATCH \'owner_id : ({cast.commune_a.pk}) AND search_text : ("dang" AND "ky")\'' in fts
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + fts)
         plan = " | ".join(row[-1] for row in cursor.fetchall())
@@ -513,7 +522,7 @@ def test_count_that_runs_out_of_time_reports_what_the_page_proves(cast, monkeypa
         with connection.cursor() as cursor:
             cursor.execute("SHOW statement_timeout")
             assert cursor.fetchone()[0] == before
-            cursor.execute("SHOW enable_bitmapscan")  # turned off for the count only
+            cursor.execute("SHOW enable_bitmapscan")  # turned off for a walk only
             assert cursor.fetchone()[0] == "on"
     assert search_page(results, per_page=2, count_budget_ms=10_000).total == 4
 
@@ -535,3 +544,183 @@ def test_count_out_of_time_with_debug_on(cast, monkeypatch, settings):
     finally:
         connection.force_debug_cursor = False
     assert (page.total, page.total_capped) == (2, True)
+
+
+# --- plans (PostgreSQL) and the count that follows the page ----------------------------------
+
+
+def test_in_bigint_selects_what_in_selects(cast):
+    mine = make_document(cast.commune_a, "Một")
+    theirs = make_document(cast.commune_b, "Hai")
+
+    def ids(**lookup: Any) -> list[int]:
+        return sorted(Document.objects.filter(**lookup).values_list("id", flat=True))
+
+    assert ids(owner_id__in_bigint=[cast.commune_a.pk]) == [mine.pk]
+    assert ids(owner_id__in_bigint=[cast.commune_b.pk, cast.commune_a.pk]) == sorted([mine.pk, theirs.pk])
+    assert ids(owner_id__in_bigint=[]) == []
+    one = str(Document.objects.filter(owner_id__in_bigint=[cast.commune_a.pk]).query)
+    two = str(Document.objects.filter(owner_id__in_bigint=[cast.commune_a.pk, cast.commune_b.pk]).query)
+    if connection.vendor == "postgresql":  # bigint values: what btree_gin's int8 class can serve
+        assert f"= {cast.commune_a.pk}::bigint" in one
+        assert "= ANY(" in two and "::bigint[]" in two
+    else:
+        assert " IN (" in one and " IN (" in two
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
+def test_the_text_index_can_serve_the_owner_as_the_permission_layer_writes_it(cast):
+    """The GIN index over (owner_id, search_vector) serves ``owner_id = …::bigint`` (what
+    `visible_documents` writes through ``in_bigint``), so a clerk's agency and words can be
+    one index scan. Django's plain ``IN (5)`` becomes ``owner_id = 5``, an int8 = int4
+    comparison, which btree_gin's int8 class does not have (a list of several values is
+    made an int8 array by PostgreSQL itself)."""
+    from cqs.documents.permissions import visible_documents
+
+    make_document(cast.commune_a, "Chuyển đổi số")
+    make_document(cast.commune_b, "Chuyển đổi số")
+    owners = [cast.commune_a.pk, cast.commune_b.pk]
+
+    def plan(qs: QuerySet[Document]) -> str:
+        with connection.cursor() as cursor:
+            # Leave the text index as the only index that knows the owner.
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname <> %s "
+                "AND indexdef LIKE '%%(owner_id%%'",
+                [search.DOCUMENT_TABLE, search.PG_TEXT_INDEX],
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP INDEX "{name}"')  # rolled back with the test's transaction
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            return qs.explain()
+
+    typed = plan(Document.objects.filter(owner_id__in_bigint=owners))
+    assert search.PG_TEXT_INDEX in typed and "Index Cond: (owner_id = ANY ('{" in typed
+    one = plan(Document.objects.filter(owner_id__in_bigint=owners[:1]))
+    assert search.PG_TEXT_INDEX in one and f"Index Cond: (owner_id = '{owners[0]}'::bigint)" in one
+    assert "Index Cond" not in plan(Document.objects.filter(owner_id__in=owners[:1]))
+    # The clerk's search carries the typed condition, and finds their agency's document only.
+    results = search_documents(base=visible_documents(cast.clerk_a), query="chuyen doi")
+    assert "::bigint" in str(results.query)
+    assert [d.owner_id for d in results] == [cast.commune_a.pk]
+
+
+def test_plan_hints(cast, monkeypatch):
+    base = Document.objects.all()
+
+    def plan(query: str, **filters: Any) -> str:
+        return search.search_plan(search_documents(base=base, query=query, **filters))
+
+    common = ({"phong": 0.5, "chong": 0.3, "thien": 0.01}, 0.001)
+    monkeypatch.setattr(search, "word_frequencies", lambda using="default": common)
+    window = {"date_from": dt.date(2025, 1, 1), "date_to": dt.date(2025, 1, 31)}
+    if connection.vendor != "postgresql":
+        assert plan("phong chong") == plan("phong chong", **window) == ""
+        return
+    assert plan("phong chong") == search.WALK  # every word common: walk first
+    assert plan("phong ch*") == search.WALK  # the start of a word counts as common
+    assert plan("phong thien") == ""  # one word rare enough: the planner decides
+    assert plan("phong hiem") == ""  # a word the statistics do not list is rarer still
+    # A window of dates: very common words are looked for in the window's sorted documents,
+    # others by intersecting the words' documents with the window's.
+    assert plan("phong chong", **window) == search.WINDOW_WALK
+    assert plan("phong", date_to=dt.date(2025, 1, 31)) == search.WINDOW_WALK
+    assert plan("phong thien", **window) == search.INTERSECT
+    assert plan("", doc_type="Công văn") == ""
+    # The hint stays with the results through the usual refinements.
+    results = search_documents(base=base, query="phong chong").select_related("owner")
+    assert search.search_plan(results.annotate(n=RawSQL("1", []))[:5]) == search.WALK
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans of PostgreSQL")
+def test_every_plan_gives_the_same_page(cast):
+    for day in range(1, 7):
+        make_document(cast.commune_a, f"Phòng chống thiên tai đợt {day}", issued_on=dt.date(2025, 8, day))
+    make_document(cast.commune_a, "Chống tham nhũng", issued_on=dt.date(2025, 8, 2))
+    make_document(cast.commune_a, "Phòng chống lụt", issued_on=dt.date(2025, 9, 2))  # outside the window
+    window: dict[str, Any] = {"date_from": dt.date(2025, 8, 1), "date_to": dt.date(2025, 8, 31)}
+
+    def hinted(kind: str) -> QuerySet[Document]:
+        results = search_documents(base=Document.objects.all(), query="phong chong", **window)
+        setattr(results.query, search.PLAN_HINT, search._Hint(kind, **window))
+        return results.select_related("owner")
+
+    expected = list(hinted("").values_list("id", flat=True))
+    assert len(expected) == 6
+    for kind in (search.WALK, search.INTERSECT, search.WINDOW_WALK, ""):
+        page = search_page(hinted(kind), per_page=4, count_cap=3)
+        assert [d.pk for d in page.documents] == expected[:4], kind
+        assert page.documents[0].owner == cast.commune_a  # select_related kept
+        if kind == search.INTERSECT:  # every match read: the exact number, past the cap
+            assert (page.total, page.total_capped, page.total_text) == (6, False, "6 kết quả")
+        else:
+            assert (page.total, page.total_capped) == (3, True), kind
+        second = search_page(hinted(kind), page=2, per_page=4)
+        assert [d.pk for d in second.documents] == expected[4:], kind
+        assert search_page(hinted(kind), page=3, per_page=4).documents == []
+    # The window walk checks each candidate against the whole search, permissions included.
+    mine = search_documents(base=Document.objects.filter(owner=cast.commune_b), query="phong chong", **window)
+    setattr(mine.query, search.PLAN_HINT, search._Hint(search.WINDOW_WALK, **window))
+    assert search_page(mine).documents == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="plans of PostgreSQL")
+def test_a_walk_out_of_time_falls_back_to_the_planner(cast, monkeypatch):
+    for i in range(3):
+        make_document(cast.commune_a, f"Phòng chống bão số {i}")
+    monkeypatch.setattr(search, "WALK_BUDGET_MS", 1.0)
+    results = search_documents(base=Document.objects.all(), query="phong chong").annotate(
+        nap=RawSQL("pg_sleep(0.01)", [])  # every row read costs 10 ms: the walk overruns 1 ms
+    )
+    setattr(results.query, search.PLAN_HINT, search.WALK)
+    assert search._walked_page(results, 0, 2) is None
+    page = search_page(results, per_page=2, count_budget_ms=None)
+    assert len(page.documents) == 2 and page.total == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_bitmapscan")
+        assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_stats")
+def test_word_frequencies_come_from_the_statistics(cast):
+    for i in range(5):
+        make_document(cast.commune_a, f"Phòng chống dịch bệnh {i}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {search.DOCUMENT_TABLE}")
+    search._frequencies.clear()
+    try:
+        frequencies, floor = search.word_frequencies()
+        assert frequencies["phong"] == pytest.approx(1.0)
+        assert 0 < floor <= 1.0
+        assert search.word_frequencies()[0] is frequencies  # read again only after a while
+    finally:
+        search._frequencies.clear()
+
+
+def test_the_screen_asks_for_the_count_after_the_page(cast, client, monkeypatch):
+    from cqs.documents.views import search as screen
+
+    for i in range(3):
+        make_document(cast.commune_a, f"Giấy mời họp giao ban {i}", doc_type="Giấy mời")
+    monkeypatch.setattr(screen, "PAGE_SIZE", 2)
+    counting = search._capped_count
+
+    def slow_inline_count(results: Any, cap: int, budget_ms: float | None) -> int | None:
+        return None if budget_ms == search.COUNT_BUDGET_MS else counting(results, cap, budget_ms)
+
+    monkeypatch.setattr(search, "_capped_count", slow_inline_count)
+    client.force_login(cast.clerk_a)
+    for url in ("/van-ban/tim-kiem/", "/van-ban/di/"):
+        html = client.get(url, {"q": "giay moi", "trang": "1"}).content.decode()
+        assert "hơn 2 kết quả" in html
+        assert f'hx-get="{url}?q=giay+moi&amp;dem=1"' in html  # the page number left out
+        later = client.get(url, {"q": "giay moi", "dem": "1"})
+        assert later.content.decode() == "<span>3 kết quả</span>"
+    monkeypatch.setattr(search, "_capped_count", lambda results, cap, budget_ms: None)
+    assert client.get("/van-ban/tim-kiem/", {"q": "giay moi", "dem": "1"}).status_code == 204
+    # A count that finished with the page: no second request.
+    monkeypatch.setattr(search, "_capped_count", counting)
+    html = client.get("/van-ban/tim-kiem/", {"q": "giay moi"}).content.decode()
+    assert "3 kết quả" in html and "dem=1" not in html

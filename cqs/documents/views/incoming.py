@@ -17,7 +17,7 @@ from cqs.documents.models import Direction, DocumentStatus
 from cqs.documents.permissions import access_document, visible_documents, writable_documents
 from cqs.documents.services import DuplicateDocumentWarning, incoming_register, incoming_register_arrived
 from cqs.documents.views.common import clerk_agencies, refusal_message, render_list, selected_ids
-from cqs.documents.views.search import filtered_page, list_context
+from cqs.documents.views.search import count_response, filtered_page, list_context, wants_count
 
 NOT_A_CLERK = "Chỉ văn thư của cơ quan mới đăng ký văn bản đến."
 
@@ -25,6 +25,8 @@ NOT_A_CLERK = "Chỉ văn thư của cơ quan mới đăng ký văn bản đến
 @login_required
 def incoming_list(request: HttpRequest) -> HttpResponse:
     form = DocumentFilterForm(request.GET or None, direction=Direction.INCOMING)
+    if wants_count(request):
+        return count_response(request, form)
     page = filtered_page(request, form)
     context = list_context(request, form, page)
     clerk_of = clerk_agencies(request.user)

@@ -49,7 +49,7 @@ from cqs.documents.views.common import (
     selected_ids,
 )
 from cqs.documents.views.detail import render_detail
-from cqs.documents.views.search import filtered_page, list_context
+from cqs.documents.views.search import count_response, filtered_page, list_context, wants_count
 from cqs.org.models import Agency, Position, Role, Unit
 
 NOT_STAFF = "Bạn không giữ chức vụ nào được soạn thảo văn bản."
@@ -58,6 +58,8 @@ NOT_STAFF = "Bạn không giữ chức vụ nào được soạn thảo văn b�
 @login_required
 def outgoing_list(request: HttpRequest) -> HttpResponse:
     form = DocumentFilterForm(request.GET or None, direction=Direction.OUTGOING)
+    if wants_count(request):
+        return count_response(request, form)
     page = filtered_page(request, form)
     context = list_context(request, form, page)
     context.update(
