@@ -351,6 +351,10 @@ class Report(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The task tables as they stood when the report was sent: outline section id (as text) →
+    # rows of cells. Frozen like the values, so a task finished later does not change a report
+    # already sent; empty while the report is a draft (the tables are read live).
+    task_tables = models.JSONField("bảng nhiệm vụ khi gửi", default=dict, blank=True)
 
     class Meta:
         verbose_name = "báo cáo"

@@ -37,7 +37,15 @@ from cqs.rendering.model import (
 )
 from cqs.rendering.pdf import render_pdf
 from cqs.reporting.compute import MISSING, IndicatorResult, fill_template, format_figure
-from cqs.reporting.models import Campaign, Indicator, OutlineSection, Regime, Report, SectionKind
+from cqs.reporting.models import (
+    Campaign,
+    Indicator,
+    OutlineSection,
+    Regime,
+    Report,
+    ReportStatus,
+    SectionKind,
+)
 from cqs.reporting.selectors import (
     Consolidation,
     campaign_period,
@@ -234,18 +242,30 @@ def indicator_table(
     )
 
 
-def task_table(section: OutlineSection, agency: Agency, period: Period, title: str) -> Table | None:
-    """The worklist's appendix table for the agency's tasks over the window (empty → None)."""
+TaskRows = list[list[str]]
+
+
+def task_rows(section: OutlineSection, agency: Agency, period: Period) -> TaskRows:
+    """The rows of the worklist's appendix table for the agency's tasks over the window, as
+    they stand now: STT, task, lead, supporters, result, note."""
     try:
         from cqs.worklist.models import Plan
         from cqs.worklist.stats import task_table as worklist_table
     except ImportError:  # pragma: no cover - the worklist app is part of the platform
-        return None
+        return []
     plan_id = None
     if section.task_plan_reference:
         plan = Plan.objects.filter(citation__icontains=section.task_plan_reference).order_by("-year").first()
         plan_id = plan.pk if plan is not None else None
     rows = worklist_table(plan_id=plan_id, agency_ids=[agency.pk], start=period.start, end=period.end)
+    return [[str(r.number), r.content, r.lead, r.supporters, r.result, r.note] for r in rows]
+
+
+def task_table(
+    section: OutlineSection, agency: Agency, period: Period, title: str, *, frozen: TaskRows | None = None
+) -> Table | None:
+    """The task table of a section: the `frozen` rows of a sent report, or live (empty → None)."""
+    rows = frozen if frozen is not None else task_rows(section, agency, period)
     if not rows:
         return None
     return Table(
@@ -258,10 +278,20 @@ def task_table(section: OutlineSection, agency: Agency, period: Period, title: s
             "Kết quả/tiến độ",
             "Ghi chú",
         ],
-        rows=[[r.number, r.content, r.lead, r.supporters, r.result, r.note] for r in rows],
+        rows=rows,
         widths=[1.1, 5.5, 2.8, 2.8, 3.2, 2.4],
         align=["center", "left", "left", "left", "left", "left"],
     )
+
+
+def frozen_task_tables(report: Report) -> dict[str, TaskRows]:
+    """Every task table of the report's outline as it stands now, to keep with the report."""
+    period = campaign_period(report.campaign)
+    return {
+        str(section.pk): task_rows(section, report.agency, period)
+        for section in outline(report.campaign.regime)
+        if section.kind == SectionKind.TASK_TABLE
+    }
 
 
 @dataclass(frozen=True)
@@ -330,6 +360,7 @@ def _body(
     agency: Agency,
     period: Period,
     misses: Mapping[str, tuple[str, list[Agency]]] | None = None,
+    task_tables: Mapping[str, TaskRows] | None = None,
 ) -> list[Block]:
     blocks: list[Block] = []
     for section in sections:
@@ -367,10 +398,14 @@ def _body(
             if table is not None:
                 blocks.append(table)
         elif section.kind == SectionKind.TASK_TABLE:
-            table = task_table(section, agency, period, title)
+            frozen = (task_tables or {}).get(str(section.pk))
+            table = task_table(section, agency, period, title, frozen=frozen)
             if table is not None:
                 blocks.append(table)
     return blocks
+
+
+_SENT = {ReportStatus.SUBMITTED, ReportStatus.ACCEPTED}  # the task tables kept at sending are shown
 
 
 def report_results(report: Report) -> dict[str, IndicatorResult]:
@@ -388,7 +423,15 @@ def report_document(
     results = results if results is not None else report_results(report)
     words = placeholders(regime, agency, period)
     body: list[Block] = [Paragraph(fill_words(regime.basis_template, words))] if regime.basis_template else []
-    body += _body(outline(regime), results, words, texts=narratives(report), agency=agency, period=period)
+    body += _body(
+        outline(regime),
+        results,
+        words,
+        texts=narratives(report),
+        agency=agency,
+        period=period,
+        task_tables=report.task_tables if report.status in _SENT else None,
+    )
     if regime.closing_template:
         body.append(Paragraph(fill_words(regime.closing_template, words)))
     return _document(report, agency, period, regime, body, words)

@@ -34,6 +34,7 @@ from cqs.reporting.models import (
     ReportValue,
     SectionKind,
 )
+from cqs.reporting.render import frozen_task_tables
 from cqs.reporting.selectors import campaign_period, is_late, regime_indicators, reporting_officers
 from cqs.reporting.workflow import require_editable, require_transition
 
@@ -259,7 +260,7 @@ def report_sign(*, by: Any, report: Report, reauth_ok: bool) -> Report:
 
 
 def report_submit(*, by: Any, report: Report) -> Report:
-    """Send the report to the requesting agency: its values are frozen from now on.
+    """Send the report to the requesting agency: its values and task tables are frozen from now on.
     A report never prefilled is computed first, so what is frozen is what the data said."""
     with transaction.atomic():
         _lock(report)
@@ -272,6 +273,7 @@ def report_submit(*, by: Any, report: Report) -> Report:
         if not report.values.exists():
             store_values(report, _compute(report), at=now)
         was_returned = report.status == ReportStatus.RETURNED
+        report.task_tables = frozen_task_tables(report)  # kept like the values
         report.status = ReportStatus.SUBMITTED
         report.status_reason = ""
         report.submitted_at = now

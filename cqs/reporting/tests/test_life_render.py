@@ -167,3 +167,39 @@ def test_render_report_command_says_which_values(world: World, tmp_path: Path) -
             period="2025M01",
             out=str(out),
         )
+
+
+def test_a_sent_report_keeps_its_task_table_as_it_was(world: World) -> None:
+    """The task table is frozen with the values when the report is sent: a task renamed or
+    finished later does not change the report; a draft reads the tasks live."""
+    from datetime import date
+
+    from cqs.worklist.tests.factories import make_plan, make_task
+
+    cast = world.cast
+    task = make_task(
+        by=world.leader_a,
+        assigning=cast.commune_a,
+        lead=cast.commune_a,
+        assigned_on=date(2025, 7, 1),
+        deadline=date(2025, 12, 31),
+        title="Số hóa hồ sơ một cửa năm 2025",
+        plan=make_plan(cast.commune_a),
+    )
+    report = _it_report(world)
+    assert "Số hóa hồ sơ một cửa năm 2025" in "\n".join(
+        _docx_text(render_file(report_document(report), ".docx"))
+    )
+
+    report_submit(by=world.officer_a, report=report)
+    report.refresh_from_db()
+    assert any("Số hóa hồ sơ một cửa năm 2025" in str(rows) for rows in report.task_tables.values())
+    task.title = "Số hóa hồ sơ (đã đổi tên sau khi gửi)"
+    task.save()
+    sent = "\n".join(_docx_text(render_file(report_document(report), ".docx")))
+    assert "Số hóa hồ sơ một cửa năm 2025" in sent and "đã đổi tên" not in sent
+    # A draft still reads the tasks as they are now.
+    draft = world.report(report.campaign, cast.commune_b)
+    task.lead_agency = cast.commune_b
+    task.save()
+    assert "đã đổi tên" in "\n".join(_docx_text(render_file(report_document(draft), ".docx")))
