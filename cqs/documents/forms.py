@@ -242,7 +242,9 @@ class AssignmentFilterForm(forms.Form):
         label="Từ khóa",
         required=False,
         max_length=200,
-        help_text="Tìm trong số, ký hiệu, trích yếu; gõ không dấu cũng được.",
+        help_text=(
+            "Tìm trong số, ký hiệu, trích yếu; gõ không dấu cũng được; thêm * để tìm phần đầu từ (vd. 2250*)."
+        ),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 
